@@ -1,0 +1,219 @@
+"""The catalogue of measures (data/measures.yml) and the themes (data/themes.yml).
+
+Everything downstream (validation, SPC direction, chart axes, members' wording) reads a
+measure's definition from here, so the catalogue is checked strictly on load: a mistake in
+it is reported naming the file, the measure and the field, never discovered in a chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers import paths
+
+UNITS = ("percent", "count", "rate_per_10k", "days", "score", "ratio")
+DIRECTIONS = ("increase", "decrease", "neutral")
+SCORECARDS = ("early_help", "social_care")
+#: Units that are a proportion or rate of a numerator over a denominator, and the multiplier.
+MULTIPLIERS = {"percent": 100.0, "rate_per_10k": 10_000.0}
+REQUIRED = (
+    "id",
+    "title",
+    "short_title",
+    "theme",
+    "scorecard",
+    "unit",
+    "improvement_direction",
+    "description",
+)
+
+
+class CatalogueError(ValueError):
+    """The catalogue or themes file is wrong; the message says where and what to fix."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure as members and the engine see it."""
+
+    id: str
+    title: str
+    short_title: str
+    theme: str
+    scorecard: str
+    unit: str
+    improvement_direction: str
+    description: str
+    numerator: str | None = None
+    denominator: str | None = None
+    target: float | None = None
+    target_note: str | None = None
+    council_plan_ref: str | None = None
+    decimals: int = 1
+    tracker: bool = True
+    benchmark: str | None = None
+    source: str | None = None
+
+    @property
+    def is_proportion(self) -> bool:
+        """Percent measures: numerator over denominator times 100."""
+        return self.unit == "percent"
+
+    @property
+    def multiplier(self) -> float:
+        """Value = numerator / denominator * multiplier (1 for plain averages and ratios)."""
+        return MULTIPLIERS.get(self.unit, 1.0)
+
+    @property
+    def has_ratio(self) -> bool:
+        """Whether the measure is defined as numerator over denominator."""
+        return self.denominator is not None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A chapter of the pack and a group of measures."""
+
+    id: str
+    title: str
+    order: int
+    summary: str = ""
+
+
+@dataclass
+class Catalogue:
+    """All measures, keyed by id, with their themes."""
+
+    measures: dict[str, Measure]
+    themes: dict[str, Theme] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.measures)
+
+    def __contains__(self, measure_id: object) -> bool:
+        return measure_id in self.measures
+
+    def __getitem__(self, measure_id: str) -> Measure:
+        try:
+            return self.measures[measure_id]
+        except KeyError:
+            raise KeyError(f"Unknown measure '{measure_id}': it is not in {self.path}") from None
+
+    def in_theme(self, theme_id: str) -> list[Measure]:
+        """The theme's measures in catalogue order."""
+        return [m for m in self.measures.values() if m.theme == theme_id]
+
+    def tracker_measures(self) -> list[Measure]:
+        """Measures selected for the vision tracker this half-year."""
+        return [m for m in self.measures.values() if m.tracker]
+
+    def frame(self) -> pd.DataFrame:
+        """The catalogue as a table, one row per measure."""
+        return pd.DataFrame([asdict(m) for m in self.measures.values()])
+
+
+def _fail(path: Path, where: str, problem: str, fix: str) -> CatalogueError:
+    return CatalogueError(f"{path}: {where}: {problem}. {fix}")
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: file not found. Check the path or restore it from git.") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML ({exc}). Fix the indentation or quoting.") from None
+
+
+def load_themes(path: Path | None = None) -> dict[str, Theme]:
+    """Read data/themes.yml: the pack's theme chapters in order."""
+    path = Path(path or paths.themes_path())
+    raw = _read_yaml(path)
+    items = raw.get("themes") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not items:
+        raise _fail(path, "top level", "no 'themes:' list", "Add a 'themes:' list of id/title entries.")
+    themes: dict[str, Theme] = {}
+    for i, item in enumerate(items, start=1):
+        where = f"theme {i}"
+        if not isinstance(item, dict) or not item.get("id") or not item.get("title"):
+            raise _fail(path, where, "needs 'id' and 'title'", "Give every theme an id and a title.")
+        if item["id"] in themes:
+            raise _fail(path, where, f"duplicate id '{item['id']}'", "Theme ids must be unique.")
+        themes[item["id"]] = Theme(
+            id=str(item["id"]), title=str(item["title"]), order=i, summary=str(item.get("summary", ""))
+        )
+    return themes
+
+
+def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str, Theme]) -> Measure:
+    missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
+    if missing:
+        raise _fail(path, where, f"missing {', '.join(missing)}", "Fill in every required field.")
+    unknown = set(raw) - set(Measure.__dataclass_fields__)
+    if unknown:
+        raise _fail(
+            path, where, f"unknown field(s) {', '.join(sorted(unknown))}", "Remove them or fix the spelling."
+        )
+    checks = (("unit", UNITS), ("improvement_direction", DIRECTIONS), ("scorecard", SCORECARDS))
+    for key, allowed in checks:
+        if raw[key] not in allowed:
+            raise _fail(
+                path, f"{where} field '{key}'", f"'{raw[key]}' is not allowed", f"Use one of {', '.join(allowed)}."
+            )
+    if themes and raw["theme"] not in themes:
+        raise _fail(
+            path,
+            f"{where} field 'theme'",
+            f"'{raw['theme']}' is not a theme in themes.yml",
+            f"Use one of {', '.join(themes)}.",
+        )
+    if raw["unit"] in MULTIPLIERS and not (raw.get("numerator") and raw.get("denominator")):
+        raise _fail(
+            path, where, f"a {raw['unit']} measure needs 'numerator' and 'denominator'", "Define both."
+        )
+    target = raw.get("target")
+    if target is not None:
+        if isinstance(target, bool) or not isinstance(target, int | float):
+            raise _fail(path, f"{where} field 'target'", f"'{target}' is not a number", "Write a plain number.")
+        if raw["improvement_direction"] == "neutral":
+            raise _fail(
+                path, f"{where} field 'target'", "a neutral measure cannot have a target",
+                "Remove the target or set the improvement direction.",
+            )
+    values = dict(raw)
+    if target is not None:
+        values["target"] = float(target)
+    for key in ("title", "short_title", "description", "council_plan_ref"):
+        if values.get(key) is not None:
+            values[key] = str(values[key]).strip()
+    return Measure(**values)
+
+
+def load_catalogue(path: Path | None = None, themes_path: Path | None = None) -> Catalogue:
+    """Read and check data/measures.yml (and its themes)."""
+    path = Path(path or paths.catalogue_path())
+    tpath = Path(themes_path) if themes_path else path.with_name("themes.yml")
+    themes = load_themes(tpath) if tpath.exists() else {}
+    raw = _read_yaml(path)
+    items = raw.get("measures") if isinstance(raw, dict) else None
+    if not isinstance(items, list) or not items:
+        raise _fail(path, "top level", "no 'measures:' list", "Add a 'measures:' list.")
+    measures: dict[str, Measure] = {}
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise _fail(path, f"measure {i}", "is not a mapping", "Write each measure as key: value lines.")
+        where = f"measure {i} ('{item.get('id', '?')}')"
+        measure = _measure_from(item, path, where, themes)
+        if measure.id in measures:
+            raise _fail(path, where, f"duplicate id '{measure.id}'", "Measure ids must be unique.")
+        measures[measure.id] = measure
+    return Catalogue(measures=measures, themes=themes, path=path)
