@@ -1,0 +1,44 @@
+# Two commands do everything (see README.md):
+#   make pack   set up, load the bundled extracts and build the pack for the latest month
+#   make test   run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: pack setup load build test lint bench clean
+
+pack: setup load build
+
+$(BIN)/tracker: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@# Quarto: PyPI's quarto-cli downloads Quarto's release while installing. Where that download
+	@# is impossible (offline or locked-down machines) set-up carries on without it.
+	@if [ -z "$$(command -v quarto)" ] && [ -z "$$QUARTO_PATH" ]; then \
+	  $(BIN)/pip install --quiet "quarto-cli>=1.9" >/dev/null 2>&1 \
+	    && echo "Quarto installed from PyPI (quarto-cli)." \
+	    || echo "Quarto could not be installed here (quarto-cli needs to download it); the pack will stop after the executed notebooks."; \
+	fi
+	touch $(BIN)/tracker
+
+setup: $(BIN)/tracker
+
+load: setup
+	$(BIN)/tracker load data/extracts
+
+build: setup
+	@# Exit code 3 means: notebooks built, but Quarto is missing, so no HTML/PDF (message printed).
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/tracker build || [ $$? -eq 3 ]
+
+test: setup
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks data/scripts
+
+bench: setup
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+
+clean:
+	rm -rf output/* data/tracker.duckdb data/tracker.duckdb.wal data/tracker.duckdb.lock

@@ -1,0 +1,89 @@
+"""Finding and running the real Quarto program.
+
+Quarto is an external program (1.9 or newer renders a book to PDF through Typst). It is looked
+for in QUARTO_PATH, then on PATH. Nothing here imitates it: when it is missing or too old the
+caller gets a QuartoUnavailable with the reason and how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+MINIMUM_VERSION = (1, 9)
+INSTALL_HINT = (
+    "Install Quarto 1.9 or newer: `pip install quarto-cli` on a connected machine, or the installer "
+    "from quarto.org; then make sure `quarto` is on PATH or set QUARTO_PATH to the program."
+)
+
+
+class QuartoUnavailable(RuntimeError):
+    """Quarto is missing or too old; the message says what to do."""
+
+
+class QuartoFailed(RuntimeError):
+    """Quarto ran and failed; the message carries the end of its output."""
+
+
+@dataclass(frozen=True)
+class Quarto:
+    """A located Quarto program and its version."""
+
+    path: str
+    version: str
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        return parse_version(self.version)
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """'1.10.18' -> (1, 10, 18); anything unreadable -> ()."""
+    match = re.search(r"(\d+(?:\.\d+)+)", text)
+    return tuple(int(p) for p in match.group(1).split(".")) if match else ()
+
+
+def locate() -> str | None:
+    """The quarto program from QUARTO_PATH or PATH, or None."""
+    env = os.environ.get("QUARTO_PATH")
+    if env:
+        candidate = Path(env)
+        if candidate.is_dir():
+            candidate = candidate / "quarto"
+        return str(candidate) if candidate.exists() else None
+    return shutil.which("quarto")
+
+
+def find_quarto() -> Quarto:
+    """Locate Quarto and check it is new enough to render a book to Typst."""
+    path = locate()
+    if path is None:
+        where = f"QUARTO_PATH={os.environ['QUARTO_PATH']}" if os.environ.get("QUARTO_PATH") else "PATH"
+        raise QuartoUnavailable(f"Quarto was not found on {where}. {INSTALL_HINT}")
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise QuartoUnavailable(f"Quarto at {path} did not run ({exc}). {INSTALL_HINT}") from None
+    version = out.stdout.strip()
+    if parse_version(version)[:2] < MINIMUM_VERSION:
+        raise QuartoUnavailable(
+            f"Quarto at {path} is version {version or 'unknown'}; the pack needs 1.9 or newer "
+            f"(books render to PDF through Typst from 1.9). {INSTALL_HINT}"
+        )
+    return Quarto(path=path, version=version)
+
+
+def render_book(quarto: Quarto, project_dir: Path, log_path: Path | None = None) -> None:
+    """Render the book in project_dir to every format in its _quarto.yml, never executing code."""
+    cmd = [quarto.path, "render", str(project_dir), "--no-execute"]
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=project_dir)
+    if log_path is not None:
+        with log_path.open("a", encoding="utf-8") as log:
+            log.write(f"$ {' '.join(cmd)}\n{result.stdout}\n{result.stderr}\n")
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-25:])
+        raise QuartoFailed(f"quarto render failed (exit {result.returncode}):\n{tail}")
