@@ -1,0 +1,183 @@
+"""One call per measure: run the checks that suit its unit, flatten them for the verdict table.
+
+percent            -> Wilson interval, Laney p', z tests against last month and the baseline
+count/rate_per_10k -> Laney u', Poisson test against the baseline
+every unit         -> trend (HAC slope), seasonality (STL), autocorrelation (Ljung-Box)
+
+Every key in NUMBER_KEYS is always present (NaN when a check does not apply or cannot run), so
+rows for different measures line up as columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from helpers.stats import _series
+from helpers.stats.autocorrelation import ljung_box
+from helpers.stats.counts import laney_u, poisson_vs_baseline
+from helpers.stats.laney import LaneyLimits
+from helpers.stats.proportions import compare_proportions, laney_p
+from helpers.stats.seasonality import STRONG, seasonal_strength
+from helpers.stats.trend import trend_slope
+from helpers.stats.wording import ALPHA
+
+NAN = float("nan")
+NUMBER_KEYS = (
+    "latest_value", "ci_low", "ci_high",
+    "laney_centre", "laney_lower", "laney_upper", "laney_outside", "laney_months_outside",
+    "change_vs_last", "p_vs_last", "baseline_value", "p_vs_baseline",
+    "trend_per_year", "trend_ci_low", "trend_ci_high", "trend_p", "trend_months",
+    "seasonal_strength", "strongly_seasonal",
+    "ljung_box_q", "ljung_box_lag", "ljung_box_p",
+)  # fmt: skip
+
+
+class MeasureLike(Protocol):
+    unit: str
+    improvement_direction: str
+
+    @property
+    def multiplier(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Flat numbers for the table and plain-English sentences; unpacks as (numbers, sentences)."""
+
+    numbers: dict[str, Any]
+    sentences: tuple[str, ...]
+
+    def __iter__(self) -> Iterator[Any]:
+        yield self.numbers
+        yield list(self.sentences)
+
+    def row(self) -> dict[str, Any]:
+        """The numbers plus one 'evidence' text column."""
+        return {**self.numbers, "evidence": " ".join(self.sentences)}
+
+
+def _frame_series(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    index = pd.PeriodIndex([pd.Period(p, freq="M") for p in frame["period"]], freq="M")
+
+    def col(name: str) -> pd.Series:
+        values = frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
+        return pd.Series(pd.to_numeric(values, errors="coerce").to_numpy(float), index=index)
+
+    value, num, den = (_series.as_series(col(c), c) for c in ("value", "numerator", "denominator"))
+    return value, num, den
+
+
+def _laney_numbers(lim: LaneyLimits) -> dict[str, Any]:
+    return {
+        "laney_centre": lim.centre,
+        "laney_lower": float(lim.lower.iloc[-1]),
+        "laney_upper": float(lim.upper.iloc[-1]),
+        "laney_outside": lim.latest_outside if np.isfinite(lim.lower.iloc[-1]) else NAN,
+        "laney_months_outside": int(lim.outside.sum()) if lim.n_months >= 2 else NAN,
+    }
+
+
+def evidence_for(
+    series_frame: pd.DataFrame,
+    measure: MeasureLike,
+    *,
+    baseline: _series.Baseline = 12,
+    trend_start: object = None,
+    trend_months: int | None = None,
+    seasonal_threshold: float = STRONG,
+    poisson_method: str = "exact-cond",
+    alpha: float = ALPHA,
+) -> Evidence:
+    """Run the checks suited to the measure's unit on its monthly figures.
+
+    series_frame has columns period, value, numerator, denominator (the last two may be NaN or
+    absent). Where a numerator is missing but value and denominator exist it is recovered as
+    value / multiplier * denominator. The trend window is the current process period
+    (trend_start or the last trend_months months; default all months).
+    """
+    if len(series_frame) == 0:
+        raise ValueError("No months in the series frame.")
+    value, num, den = _frame_series(series_frame)
+    unit, direction = measure.unit, measure.improvement_direction
+    mult = float(measure.multiplier)
+    decimals = int(getattr(measure, "decimals", 1))
+    numbers: dict[str, Any] = dict.fromkeys(NUMBER_KEYS, NAN)
+    numbers["latest_value"] = float(value.iloc[-1])
+    sentences: list[str] = []
+    if mult != 1:
+        num = num.fillna(value / mult * den)
+
+    if unit == "percent":
+        if (num.notna() & den.notna()).any():
+            comp = compare_proportions(
+                num, den, baseline=baseline, direction=direction, alpha=alpha, decimals=decimals
+            )
+            lim = laney_p(num, den, multiplier=mult, decimals=decimals)
+            numbers.update(
+                ci_low=comp.latest.low * mult,
+                ci_high=comp.latest.high * mult,
+                change_vs_last=comp.vs_last.difference * mult,
+                p_vs_last=comp.vs_last.p_value,
+                baseline_value=comp.baseline_proportion * mult,
+                p_vs_baseline=comp.vs_baseline.p_value,
+                **_laney_numbers(lim),
+            )
+            sentences += [*comp.plain_english, lim.plain_english]
+        else:
+            sentences.append(
+                "No numerators and denominators, so the percentage checks were not run."
+            )
+    elif unit in ("count", "rate_per_10k"):
+        counts, exposure = (value.fillna(num), None) if unit == "count" else (num, den)
+        if unit == "rate_per_10k" and not (num.notna() & den.notna()).any():
+            sentences.append("No counts and populations, so the rate checks were not run.")
+        else:
+            lim = laney_u(counts, exposure, multiplier=mult, unit=unit, decimals=decimals)
+            test = poisson_vs_baseline(
+                counts,
+                exposure,
+                baseline=baseline,
+                method=poisson_method,
+                multiplier=mult,
+                unit=unit,
+                direction=direction,
+                alpha=alpha,
+                decimals=decimals,
+            )
+            numbers.update(
+                baseline_value=test.rate2 * mult,
+                p_vs_baseline=test.p_value,
+                **_laney_numbers(lim),
+            )
+            sentences += [test.plain_english, lim.plain_english]
+
+    trend = trend_slope(
+        value,
+        start=trend_start,
+        months=trend_months,
+        unit=unit,
+        direction=direction,
+        alpha=alpha,
+        decimals=decimals,
+    )
+    season = seasonal_strength(value, threshold=seasonal_threshold)
+    auto = ljung_box(value, alpha=alpha)
+    numbers.update(
+        trend_per_year=trend.slope_per_year,
+        trend_ci_low=trend.ci_low,
+        trend_ci_high=trend.ci_high,
+        trend_p=trend.p_value,
+        trend_months=trend.n_months,
+        seasonal_strength=NAN if season.strength is None else season.strength,
+        strongly_seasonal=season.strongly_seasonal,
+        ljung_box_q=auto.q,
+        ljung_box_lag=auto.lag if auto.reason is None else NAN,
+        ljung_box_p=auto.p_value,
+    )
+    sentences += [trend.plain_english, season.plain_english, auto.plain_english]
+    return Evidence(numbers, tuple(sentences))

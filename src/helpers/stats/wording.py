@@ -1,0 +1,74 @@
+"""Numbers into words members can read: units, p-values as "1 time in N", better or worse.
+
+Kept in one place so every check phrases values, changes and chance the same way.
+"""
+
+from __future__ import annotations
+
+import math
+
+ALPHA = 0.05
+
+
+def _num(v: float, decimals: int) -> str:
+    return f"{v:,.{decimals}f}"
+
+
+def fmt_value(v: float, unit: str = "", decimals: int = 1) -> str:
+    """A value with its unit: 31.2%, 45.1 per 10,000 children, 12 days, 1,234."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "no figure"
+    if unit == "percent":
+        return f"{_num(v, decimals)}%"
+    if unit == "rate_per_10k":
+        return f"{_num(v, decimals)} per 10,000 children"
+    if unit == "days":
+        return f"{_num(v, decimals)} days"
+    if unit == "count" and float(v).is_integer():
+        return _num(v, 0)
+    return _num(v, decimals)
+
+
+def fmt_change(v: float, unit: str = "", decimals: int = 1) -> str:
+    """A size of change (always positive): 1.2 percentage points, 3.0 per 10,000 children."""
+    v = abs(v)
+    if unit == "percent":
+        return f"{_num(v, decimals)} percentage points"
+    if unit == "rate_per_10k":
+        return f"{_num(v, decimals)} per 10,000 children"
+    if unit == "days":
+        return f"{_num(v, decimals)} days"
+    return _num(v, decimals)
+
+
+def fmt_p(p: float) -> str:
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def chance(p: float, what: str = "a difference this big") -> str:
+    """'chance alone would give a difference this big about 1 time in 40 (p = 0.025)'."""
+    if p < 0.001:
+        odds = "less than 1 time in 1,000"
+    elif p >= 0.5:
+        odds = "about half the time or more"
+    else:
+        odds = f"about 1 time in {round(1 / p):,}"
+    return f"chance alone would give {what} {odds} ({fmt_p(p)})"
+
+
+def judgement(change: float, direction: str) -> str:
+    """' (better)', ' (worse)' or '' for a neutral measure or no change.
+
+    Callers add it only to changes beyond normal variation: calling noise better or worse is
+    exactly the misreading the pack exists to stop.
+    """
+    if direction not in ("increase", "decrease") or change == 0 or math.isnan(change):
+        return ""
+    better = (change > 0) == (direction == "increase")
+    return " (better)" if better else " (worse)"
+
+
+def higher_lower(change: float) -> str:
+    return "higher than" if change > 0 else "lower than" if change < 0 else "the same as"
