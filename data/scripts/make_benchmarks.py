@@ -1,0 +1,556 @@
+"""Derive data/benchmarks.csv and data/population.csv from the published DfE and ONS files.
+
+Run from the project folder:
+
+    .venv/bin/python data/scripts/make_benchmarks.py                 # reads /work/shared/data/dfe
+    .venv/bin/python data/scripts/make_benchmarks.py --source DIR    # another copy of the files
+
+For every catalogue measure that has a published equivalent it writes, by year ending 31 March
+(2018-2025 where published): England, Yorkshire and the Humber, the mean of Rotherham's ten
+statistical neighbours (DfE 2025 model; with how many had a figure, the lowest and the highest)
+and Rotherham (old LA code 372). Published percentages and rates are used as published; rates the
+DfE does not publish (referrals, children in need, child protection plans) are the published count
+over the ONS mid-year 0-17 population of the previous calendar year, times 10,000, the same
+convention the DfE uses. Suppressed cells (c, z, x, :, k, low, u) are treated as missing.
+
+The project reads only the files this script writes, never the source folder, so the pack builds
+without access to the original downloads. Source: Department for Education; ONS (population).
+Open Government Licence v3.0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import paths
+from helpers.catalogue import load_catalogue
+
+DEFAULT_SOURCE = Path("/work/shared/data/dfe")
+DEFAULT_REFERENCE = Path("/work/shared/reference/benchmarks-2022-2025.csv")
+ROTHERHAM = "372"
+REGION_CODE = "E12000003"  # Yorkshire and The Humber
+SN_FILE = "sn_model_2025_wide.csv"
+POP_FILE = "ons_mid-year_population_estimates_2012_to_2024.csv"
+FIRST_YEAR, LAST_YEAR = 2018, 2025
+#: Symbols the DfE uses in place of a number: c suppressed, z not applicable, x and : not available,
+#: k and "low" below 0.5 (the workforce file writes "low"), u low reliability. All become missing.
+SUPPRESSED = {"c", "z", "x", ":", "k", "low", "u", ""}
+COLUMNS = [
+    "measure_id",
+    "year",
+    "england",
+    "yorks_humber",
+    "stat_neighbours",
+    "rotherham",
+    "sn_n",
+    "sn_min",
+    "sn_max",
+    "unit",
+    "source_file",
+    "source",
+]
+DFE = "Source: Department for Education"
+ONS = "ONS mid-year population estimates (0-17)"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to read one measure from one published file.
+
+    kind is "value" (take a published column after filtering rows), "rate" (a published count
+    over the 0-17 population times 10,000) or "adoption" (national years:months, converted to days).
+    """
+
+    measure_id: str
+    file: str
+    column: str
+    publication: str
+    kind: str = "value"
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec(
+        "ref_rate",
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        "referral_count",
+        "Children in need statistics, table C1",
+        kind="rate",
+    ),
+    Spec(
+        "reref_12m",
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        "rereferral_percent",
+        "Children in need statistics, table C1",
+    ),
+    Spec(
+        "ref_nfa",
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        "no_further_action_percent",
+        "Children in need statistics, table C1",
+    ),
+    Spec(
+        "assess_not_in_need",
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        "not_in_need_percent",
+        "Children in need statistics, table C1",
+    ),
+    Spec(
+        "cin_rate",
+        "b1_children_in_need_2013_to_2025.csv",
+        "At31_episodes",
+        "Children in need statistics, table B1",
+        kind="rate",
+    ),
+    Spec(
+        "cpp_rate",
+        "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+        "CPP_At31",
+        "Children in need statistics, table D5",
+        kind="rate",
+    ),
+    Spec(
+        "cpp_start_rate",
+        "d3_cpps_subsequent_plan_2013_to_2025.csv",
+        "CPP_start",
+        "Children in need statistics, table D3",
+        kind="rate",
+    ),
+    Spec(
+        "cpp_repeat",
+        "d3_cpps_subsequent_plan_2013_to_2025.csv",
+        "CPP_subsequent_percent",
+        "Children in need statistics, table D3",
+    ),
+    Spec(
+        "cpp_2yr",
+        "d5_cpps_at31march_by_duration_2013_to_2025.csv",
+        "2_years_or_more_percent",
+        "Children in need statistics, table D5",
+    ),
+    Spec(
+        "cla_rate",
+        "cla_number_and_rate_per_10k_children.csv",
+        "rate_per_10000",
+        "Children looked after in England including adoptions",
+        filters={"population_type": "Children looked after on 31 March each year"},
+    ),
+    Spec(
+        "cla_start_rate",
+        "cla_number_and_rate_per_10k_children.csv",
+        "rate_per_10000",
+        "Children looked after in England including adoptions",
+        filters={"population_type": "Children starting to be looked after each year"},
+    ),
+    Spec(
+        "cla_cease_rate",
+        "cla_number_and_rate_per_10k_children.csv",
+        "rate_per_10000",
+        "Children looked after in England including adoptions",
+        filters={"population_type": "Children ceasing to be looked after each year"},
+    ),
+    Spec(
+        "cla_3plus_placements",
+        "la_cla_placement_stability.csv",
+        "children_percent",
+        "Children looked after in England including adoptions",
+        filters={
+            "cla_group": "CLA on 31 March",
+            "placement_stability": "With 3 or more placements during the year",
+        },
+    ),
+    Spec(
+        "cla_lt_stability",
+        "la_cla_placement_stability.csv",
+        "children_percent",
+        "Children looked after in England including adoptions",
+        filters={
+            "cla_group": "Children looked after continuously for at least 2.5 years on 31 March "
+            "aged under 16 years",
+            "placement_stability": "Living with the same carer for at least 2 years",
+        },
+    ),
+    Spec(
+        "cla_health_assess",
+        "la_conviction_health_outcome_cla.csv",
+        "children_percent",
+        "Children looked after in England including adoptions",
+        filters={
+            "characteristic": "Health assessments: Children looked after all ages",
+            "breakdown": "Had their annual health assessment",
+        },
+    ),
+    Spec(
+        "cla_dental",
+        "la_conviction_health_outcome_cla.csv",
+        "children_percent",
+        "Children looked after in England including adoptions",
+        filters={
+            "characteristic": "Health assessments: Children looked after all ages",
+            "breakdown": "Had their teeth checked by a dentist",
+        },
+    ),
+    Spec(
+        "cla_sdq_avg",
+        "la_conviction_health_outcome_cla.csv",
+        "children_count",
+        "Children looked after in England including adoptions",
+        filters={
+            "characteristic": "Ages 5 to 16 years with SDQ score",
+            "breakdown": "SDQ average score",
+        },
+    ),
+    Spec(
+        "cla_out_20mi",
+        "la_cla_during_year_new_placements.csv",
+        "children_percent",
+        "Children looked after in England including adoptions",
+        filters={
+            "characteristic": "Location of new placements during the year",
+            "breakdown": "Placed outside LA boundary more than 20 miles from home",
+        },
+    ),
+    Spec(
+        "cl_eet_17_18",
+        "la_care_leavers_activity.csv",
+        "care_leaver_percent",
+        "Children looked after in England including adoptions (care leavers)",
+        filters={
+            "care_leaver_age": "17 to 18 years",
+            "breakdown": "Total in education, employment or training",
+        },
+    ),
+    Spec(
+        "cl_eet_19_21",
+        "la_care_leavers_activity.csv",
+        "care_leaver_percent",
+        "Children looked after in England including adoptions (care leavers)",
+        filters={
+            "care_leaver_age": "19 to 21 years",
+            "breakdown": "Total in education, employment or training",
+        },
+    ),
+    Spec(
+        "cl_suit_accom_19_21",
+        "la_care_leavers_accommodation_suitability.csv",
+        "care_leaver_percent",
+        "Children looked after in England including adoptions (care leavers)",
+        filters={
+            "care_leaver_age": "19 to 21 years",
+            "breakdown": "Accommodation considered suitable",
+        },
+    ),
+    Spec(
+        "adopt_entry_to_placed",
+        "national_cla_adopted_average_time_between_adoption_process_stages.csv",
+        "number",
+        "Children looked after in England including adoptions (national only)",
+        kind="adoption",
+        filters={
+            "stage_of_adoption_process": "4. Total average time between entry into care and date "
+            "placed for adoption",
+            "age_start_poc": "Total",
+        },
+    ),
+    Spec(
+        "sw_caseload",
+        "csww_indicators_2017_to_2025.csv",
+        "caseload_fte",
+        "Children's social work workforce",
+    ),
+    Spec(
+        "sw_agency",
+        "csww_indicators_2017_to_2025.csv",
+        "agency_rate_fte",
+        "Children's social work workforce",
+    ),
+    Spec(
+        "sw_turnover",
+        "csww_indicators_2017_to_2025.csv",
+        "turnover_rate_fte",
+        "Children's social work workforce",
+    ),
+)
+
+#: The cross-check file's names for the same measures.
+REFERENCE_IDS = {
+    "ref_rate": "REF_RATE",
+    "reref_12m": "REREF_12M_PCT",
+    "ref_nfa": "REF_NFA_PCT",
+    "assess_not_in_need": "ASSESS_NOT_IN_NEED_PCT",
+    "cin_rate": "CIN_RATE_31MAR",
+    "cpp_rate": "CPP_RATE_31MAR",
+    "cpp_start_rate": "CPP_START_RATE",
+    "cpp_repeat": "CPP_REPEAT_PCT",
+    "cpp_2yr": "CPP_2YR_PLUS_PCT",
+    "cla_rate": "CLA_RATE_31MAR",
+    "cla_start_rate": "CLA_START_RATE",
+    "cla_cease_rate": "CLA_CEASE_RATE",
+    "cla_3plus_placements": "CLA_3PLUS_PLACEMENTS_PCT",
+    "cla_lt_stability": "CLA_LT_STABILITY_PCT",
+    "cla_health_assess": "CLA_HEALTH_ASSESS_PCT",
+    "cla_dental": "CLA_DENTAL_PCT",
+    "cla_sdq_avg": "CLA_SDQ_AVG",
+    "cla_out_20mi": "CLA_NEWPL_OUT_20MI_PCT",
+    "cl_eet_17_18": "CL_EET_17_PCT",
+    "cl_eet_19_21": "CL_EET_19_PCT",
+    "cl_suit_accom_19_21": "CL_SUIT_ACCOM_19_PCT",
+    "sw_caseload": "SW_CASELOAD_AVG",
+    "sw_agency": "SW_AGENCY_PCT",
+    "sw_turnover": "SW_TURNOVER_PCT",
+}
+
+
+# ---------------------------------------------------------------- reading the published files
+
+
+def to_number(text: object, where: str) -> float:
+    """A published cell as a float; suppression symbols become NaN, anything unexpected fails."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return math.nan
+    cell = str(text).strip()
+    if cell.lower() in SUPPRESSED:
+        return math.nan
+    try:
+        return float(cell.replace(",", ""))
+    except ValueError:
+        raise ValueError(
+            f"{where}: '{cell}' is neither a number nor a DfE suppression symbol"
+        ) from None
+
+
+def to_year(period: object) -> int:
+    """Year ending 31 March from an EES time_period: 2025 stays 2025, 202425 becomes 2025."""
+    text = str(period).strip()
+    if len(text) == 6 and text.isdigit():
+        return int(text[:2] + text[4:])
+    return int(text)
+
+
+def read_published(source: Path, name: str) -> pd.DataFrame:
+    """One EES tidy CSV as text, with a `year` column (year ending 31 March)."""
+    frame = pd.read_csv(source / name, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    frame["year"] = frame["time_period"].map(to_year)
+    return frame
+
+
+def statistical_neighbours(source: Path, la_code: str = ROTHERHAM) -> list[str]:
+    """The ten statistical neighbours of an authority in the DfE 2025 model, closest first."""
+    model = pd.read_csv(source / SN_FILE, dtype=str, encoding="utf-8-sig")
+    row = model.loc[model["old_la_code"].str.strip() == la_code]
+    if row.empty:
+        raise ValueError(f"{SN_FILE}: no row for old_la_code {la_code}")
+    return [row.iloc[0][f"SN_{i}"].strip() for i in range(1, 11)]
+
+
+def population(source: Path) -> pd.DataFrame:
+    """ONS mid-year 0-17 population: mid_year, level, region_code, old_la_code, population."""
+    raw = read_published(source, POP_FILE)
+    raw = raw[raw["age_group"] == "Children aged 0 to 17 years"]
+    return pd.DataFrame(
+        {
+            "mid_year": raw["year"],
+            "level": raw["geographic_level"],
+            "region_code": raw["region_code"],
+            "old_la_code": raw["old_la_code"].str.strip(),
+            "population": [to_number(v, POP_FILE) for v in raw["population_estimate"]],
+        }
+    )
+
+
+def months_to_days(text: object, where: str) -> float:
+    """'01:07' (years:months, as the DfE publishes adoption times) as days (month = 365.25/12)."""
+    cell = str(text).strip()
+    if cell.lower() in SUPPRESSED:
+        return math.nan
+    years, _, months = cell.partition(":")
+    try:
+        return round((int(years) * 12 + int(months)) * 365.25 / 12)
+    except ValueError:
+        raise ValueError(f"{where}: '{cell}' is not years:months") from None
+
+
+def values_for(spec: Spec, source: Path, pop: pd.DataFrame) -> pd.DataFrame:
+    """Tidy values for one measure: year, level, region_code, old_la_code, value."""
+    raw = read_published(source, spec.file)
+    for column, wanted in spec.filters.items():
+        raw = raw[raw[column].str.strip() == wanted]
+    if raw.empty:
+        raise ValueError(f"{spec.file}: no rows match {spec.filters} for {spec.measure_id}")
+    where = f"{spec.file} column {spec.column}"
+    convert: Callable[[object, str], float] = (
+        months_to_days if spec.kind == "adoption" else to_number
+    )
+    tidy = pd.DataFrame(
+        {
+            "year": raw["year"],
+            "level": raw["geographic_level"],
+            "region_code": raw.get("region_code", pd.Series("", index=raw.index)),
+            "old_la_code": raw.get("old_la_code", pd.Series("", index=raw.index)).str.strip(),
+            "value": [convert(v, where) for v in raw[spec.column]],
+        }
+    )
+    if spec.kind == "rate":
+        # Year ending 31 March Y uses the mid-year estimate for Y-1 (the DfE's convention).
+        pop_next = pop.assign(year=pop["mid_year"] + 1).drop(columns="mid_year")
+        tidy = tidy.merge(pop_next, on=["year", "level", "region_code", "old_la_code"], how="left")
+        tidy["value"] = tidy["value"] / tidy["population"] * 10_000  # rounded once, in summarise
+        tidy = tidy.drop(columns="population")
+    return tidy
+
+
+def summarise(spec: Spec, tidy: pd.DataFrame, neighbours: list[str], unit: str) -> pd.DataFrame:
+    """One row per year: England, region, statistical-neighbour summary and Rotherham."""
+    rows = []
+    years = sorted(y for y in tidy["year"].unique() if FIRST_YEAR <= y <= LAST_YEAR)
+    for year in years:
+        this = tidy[tidy["year"] == year]
+
+        def pick(mask: pd.Series, label: str, this: pd.DataFrame = this, year: int = year) -> float:
+            found = this.loc[mask, "value"]
+            if len(found) > 1:
+                raise ValueError(
+                    f"{spec.file}: {len(found)} {label} rows for {spec.measure_id} {year}"
+                )
+            return round(float(found.iloc[0]), 1) if len(found) else math.nan
+
+        la = this["level"] == "Local authority"
+        sn = this.loc[la & this["old_la_code"].isin(neighbours), "value"].dropna()
+        rows.append(
+            {
+                "measure_id": spec.measure_id,
+                "year": int(year),
+                "england": pick(this["level"] == "National", "national"),
+                "yorks_humber": pick(
+                    (this["level"] == "Regional") & (this["region_code"] == REGION_CODE), "regional"
+                ),
+                "stat_neighbours": round(sn.mean(), 1) if len(sn) else math.nan,
+                "rotherham": pick(la & (this["old_la_code"] == ROTHERHAM), "Rotherham"),
+                "sn_n": int(len(sn)),
+                "sn_min": round(sn.min(), 1) if len(sn) else math.nan,
+                "sn_max": round(sn.max(), 1) if len(sn) else math.nan,
+                "unit": unit,
+                "source_file": spec.file,
+                "source": f"{DFE}, {spec.publication}"
+                + (f"; {ONS}" if spec.kind == "rate" else ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def build_benchmarks(source: Path) -> pd.DataFrame:
+    """All benchmark rows for the catalogue's measures that name a benchmark."""
+    catalogue = load_catalogue()
+    wanted = {m.benchmark: m for m in catalogue.measures.values() if m.benchmark}
+    specs = {s.measure_id: s for s in SPECS}
+    missing = sorted(set(wanted) - set(specs))
+    if missing:
+        raise SystemExit(f"No published source is defined for benchmark(s): {', '.join(missing)}")
+    pop = population(source)
+    neighbours = statistical_neighbours(source)
+    frames = [
+        summarise(specs[key], values_for(specs[key], source, pop), neighbours, wanted[key].unit)
+        for key in wanted
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def rotherham_population(source: Path) -> pd.DataFrame:
+    """Rotherham's ONS 0-17 mid-year population, with the reporting year each one is used for."""
+    pop = population(source)
+    mine = pop[(pop["level"] == "Local authority") & (pop["old_la_code"] == ROTHERHAM)].sort_values(
+        "mid_year"
+    )
+    return pd.DataFrame(
+        {
+            "mid_year": mine["mid_year"].astype(int).to_numpy(),
+            "population_0_17": mine["population"].astype(int).to_numpy(),
+            "used_for_year_ending_march": (mine["mid_year"] + 1).astype(int).to_numpy(),
+            "source": "Source: Office for National Statistics (ONS), mid-year population "
+            "estimates, children "
+            f"aged 0 to 17, Rotherham (E08000018), as republished by the DfE in {POP_FILE}; "
+            "Open Government Licence v3.0",
+        }
+    )
+
+
+# ---------------------------------------------------------------- the cross-check
+
+
+def cross_check(ours: pd.DataFrame, reference_path: Path, tolerance: float = 0.051) -> list[str]:
+    """Differences between our figures and the independently computed reference file."""
+    if not reference_path.exists():
+        return [f"reference file {reference_path} not found: cross-check skipped"]
+    ref = pd.read_csv(reference_path)
+    renamed = {v: k for k, v in REFERENCE_IDS.items()}
+    ref = ref[ref["measure"].isin(renamed)].assign(measure_id=lambda f: f["measure"].map(renamed))
+    ref = ref.rename(columns={"sn_mean": "stat_neighbours"})
+    both = ours.merge(ref, on=["measure_id", "year"], suffixes=("", "_ref"))
+    problems = []
+    for column in (
+        "england",
+        "yorks_humber",
+        "stat_neighbours",
+        "rotherham",
+        "sn_n",
+        "sn_min",
+        "sn_max",
+    ):
+        a, b = both[column].astype(float), both[f"{column}_ref"].astype(float)
+        differ = ~((a - b).abs() <= tolerance) & ~(a.isna() & b.isna())
+        for _, row in both[differ].iterrows():
+            problems.append(
+                f"{row['measure_id']} {row['year']} {column}: "
+                f"ours {row[column]} reference {row[f'{column}_ref']}"
+            )
+    compared = len(both)
+    return problems + [f"compared {compared} measure-years with {reference_path.name}"]
+
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--source", type=Path, default=DEFAULT_SOURCE, help="folder holding the DfE CSVs"
+    )
+    parser.add_argument(
+        "--reference", type=Path, default=DEFAULT_REFERENCE, help="cross-check file"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="benchmarks CSV (default data/benchmarks.csv)"
+    )
+    parser.add_argument(
+        "--population-out", type=Path, default=None, help="default data/population.csv"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 if the cross-check finds differences"
+    )
+    args = parser.parse_args(argv)
+
+    bench = build_benchmarks(args.source)
+    out = args.out or paths.benchmarks_path()
+    bench.to_csv(out, index=False, float_format="%.10g")
+    pop_out = args.population_out or paths.data_dir() / "population.csv"
+    rotherham_population(args.source).to_csv(pop_out, index=False)
+    print(f"wrote {len(bench)} rows for {bench['measure_id'].nunique()} measures to {out}")
+    print(f"wrote Rotherham population to {pop_out}")
+
+    report = cross_check(bench, args.reference)
+    differences = [line for line in report if ": ours " in line]
+    for line in report:
+        print(("DIFFERENCE " if ": ours " in line else "") + line)
+    print(f"cross-check: {len(differences)} difference(s)")
+    return 1 if (differences and args.strict) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
