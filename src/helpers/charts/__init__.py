@@ -1,0 +1,31 @@
+"""Charts for members: SPC charts, icons, alt text, captions and the numbers as a table.
+
+Everything a chapter needs to show one measure accessibly: the chart (colour and shape),
+words that describe it (alt text, caption) and its numbers as a table.
+"""
+
+from helpers.charts.alt_text import alt_text, caption, chart_table
+from helpers.charts.icons import (
+    assurance_icon,
+    draw_assurance_icon,
+    draw_variation_icon,
+    icon_label,
+    icon_svg,
+    icon_text,
+    variation_icon,
+)
+from helpers.charts.spc_chart import spc_chart
+
+__all__ = [
+    "alt_text",
+    "assurance_icon",
+    "caption",
+    "chart_table",
+    "draw_assurance_icon",
+    "draw_variation_icon",
+    "icon_label",
+    "icon_svg",
+    "icon_text",
+    "spc_chart",
+    "variation_icon",
+]
