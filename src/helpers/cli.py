@@ -1,10 +1,229 @@
-"""The `tracker` command line (placeholder until the commands land)."""
+"""The `tracker` command line: arguments, printing and exit codes only.
 
+The work is done by helpers.validation and helpers.store. Each command is one function;
+add another with `@app.command()`.
+
+Exit codes: 0 done (warnings allowed), 1 could not run (catalogue unreadable, store busy),
+2 invalid input (every problem is printed and nothing was changed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer(help="Vision Tracker: build the monthly children's services performance pack.")
+from helpers import paths
+from helpers.catalogue import Catalogue, CatalogueError, load_catalogue
+from helpers.store import LoadError, Store, StoreBusy
+from helpers.validation import Problem, check_paths
+
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+app = typer.Typer(
+    help="Vision Tracker: build the monthly children's services performance pack.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Extract files or folders (default: data/extracts).", show_default=False),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="The store file (default: $TRACKER_STORE or data/tracker.duckdb)."
+    ),
+]
+CatalogueOpt = Annotated[
+    Path | None, typer.Option("--catalogue", help="The catalogue (default: data/measures.yml).")
+]
 
 
 @app.callback()
 def main() -> None:
     """Vision Tracker command line."""
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _catalogue(path: Path | None) -> Catalogue:
+    try:
+        return load_catalogue(path)
+    except CatalogueError as exc:
+        raise _fail(f"Cannot read the catalogue: {exc}") from None
+
+
+def _paths(given: list[Path] | None) -> list[Path]:
+    return list(given) if given else [paths.extracts_dir()]
+
+
+def _store(path: Path | None) -> Store:
+    return Store(path)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """One plain line per problem (easy to read, copy and grep), errors first within a file."""
+    for problem in problems:
+        label = "ERROR  " if problem.is_error else "warning"
+        typer.echo(f"{label} {problem}")
+
+
+def _counts(problems: list[Problem]) -> tuple[int, int]:
+    errors = sum(p.is_error for p in problems)
+    return errors, len(problems) - errors
+
+
+@app.command()
+def validate(extracts: PathsArg = None, catalogue: CatalogueOpt = None) -> None:
+    """Check extracts and print every problem; exit 2 if any file has an error."""
+    checked = check_paths(_paths(extracts), _catalogue(catalogue))
+    problems = [p for c in checked for p in c.problems]
+    print_problems(problems)
+    errors, warnings = _counts(problems)
+    bad = sum(not c.ok for c in checked)
+    typer.echo(
+        f"{len(checked)} file(s) checked: {errors} error(s) in {bad} file(s), "
+        f"{warnings} warning(s)."
+    )
+    if errors:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def load(extracts: PathsArg = None, store: StoreOpt = None, catalogue: CatalogueOpt = None) -> None:
+    """Validate, then load extracts into the store (all or nothing; exit 2 on bad input)."""
+    target = _store(store)
+    try:
+        report = target.load(_paths(extracts), _catalogue(catalogue))
+    except LoadError as exc:
+        print_problems(exc.problems)
+        errors, _ = _counts(exc.problems)
+        raise _fail(
+            f"Nothing was loaded: {errors} error(s). Fix them and run the load again.",
+            EXIT_INVALID,
+        ) from None
+    except StoreBusy as exc:
+        raise _fail(str(exc)) from None
+    print_problems(report.warnings)
+    for item in report.files:
+        if item.status == "loaded":
+            typer.echo(
+                f"loaded  {item.path}: {item.rows} row(s), {item.new_rows} new, "
+                f"{item.revised_rows} revised, {item.unchanged_rows} unchanged "
+                f"(load {item.load_id})"
+            )
+        else:
+            typer.echo(f"skipped {item.path}: already loaded (same content)")
+    typer.echo(report.summary())
+
+
+def _console() -> Console:
+    """Rich console; wide enough when piped so tables are not squeezed to 80 columns."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=200)
+    return console
+
+
+def _number(value: object) -> str:
+    return "" if pd.isna(value) else f"{value:,.10g}"
+
+
+def _figures(frame: pd.DataFrame, which: str) -> pd.Series:
+    """'81 (81/100)': a value with its numerator/denominator when it has them."""
+    out = []
+    for value, num, den in zip(
+        frame[f"{which}_value"],
+        frame[f"{which}_numerator"],
+        frame[f"{which}_denominator"],
+        strict=True,
+    ):
+        text = _number(value)
+        if not (pd.isna(num) and pd.isna(den)):
+            text += f" ({_number(num)}/{_number(den)})"
+        out.append(text)
+    return pd.Series(out, index=frame.index)
+
+
+def _table(frame: pd.DataFrame, title: str, columns: dict[str, str]) -> Table:
+    table = Table(title=title)
+    for heading in columns.values():
+        table.add_column(heading)
+    for row in frame.itertuples(index=False):
+        cells = []
+        for name in columns:
+            value = getattr(row, name)
+            cells.append(
+                "" if pd.isna(value) else f"{value:g}" if isinstance(value, float) else str(value)
+            )
+        table.add_row(*cells)
+    return table
+
+
+@app.command()
+def revisions(
+    store: StoreOpt = None,
+    since_load: Annotated[
+        int | None, typer.Option("--since-load", help="Only revisions made by load N or later.")
+    ] = None,
+) -> None:
+    """List revised figures: the old and new value, and the load that revised them."""
+    try:
+        frame = _store(store).revisions(since_load=since_load)
+    except StoreBusy as exc:
+        raise _fail(str(exc)) from None
+    if frame.empty:
+        typer.echo("No revisions recorded.")
+        return
+    frame = frame.assign(
+        loaded_at=frame["loaded_at"].astype(str).str[:16],
+        old=_figures(frame, "old"),
+        new=_figures(frame, "new"),
+    )
+    columns = {
+        "measure_id": "measure",
+        "period": "period",
+        "old": "old (num/den)",
+        "new": "new (num/den)",
+        "revision": "rev",
+        "load_id": "load",
+        "file_name": "file",
+        "loaded_at": "loaded (UTC)",
+    }
+    _console().print(_table(frame, f"{len(frame)} revised figure(s)", columns))
+
+
+@app.command()
+def loads(store: StoreOpt = None) -> None:
+    """List the files loaded into the store, oldest first."""
+    try:
+        frame = _store(store).loads()
+    except StoreBusy as exc:
+        raise _fail(str(exc)) from None
+    if frame.empty:
+        typer.echo("Nothing has been loaded yet.")
+        return
+    months = frame["periods"].str.split(",")
+    spans = months.map(lambda p: p[0] if len(p) == 1 else f"{p[0]} to {p[-1]}")
+    frame = frame.assign(periods=spans, loaded_at=frame["loaded_at"].astype(str).str[:16])
+    columns = {
+        "load_id": "load",
+        "file_name": "file",
+        "loaded_at": "loaded (UTC)",
+        "rows": "rows",
+        "new_rows": "new",
+        "revised_rows": "revised",
+        "unchanged_rows": "unchanged",
+        "periods": "periods",
+    }
+    _console().print(_table(frame, f"{len(frame)} load(s)", columns))
