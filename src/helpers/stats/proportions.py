@@ -59,6 +59,7 @@ def wilson_interval(
         )
     low, high = proportion_confint(numerator, denominator, alpha=alpha, method="wilson")
     p = numerator / denominator
+    low, high = min(float(low), p), max(float(high), p)  # exact at 0% and 100% despite rounding
     level = round(100 * (1 - alpha))
     lo, hi = (fmt_value(100 * v, "percent", decimals) for v in (low, high))
     text = (

@@ -2,8 +2,9 @@
 
 Monthly figures are usually autocorrelated, which makes ordinary OLS standard errors too small;
 HAC errors allow for that. Lag rule (Newey and West 1994): maxlags = floor(4 * (n/100)^(2/9)),
-at least 1. Time is counted in calendar months, so a missing month (dropped) leaves a gap in
-time rather than pulling later months forward.
+at least 1, Bartlett weights, no small-sample correction, normal reference distribution
+(statsmodels' defaults for cov_type="HAC"). Time is counted in calendar months, so a missing
+month (dropped) leaves a gap in time rather than pulling later months forward.
 """
 
 from __future__ import annotations
