@@ -310,5 +310,4 @@ def ptd_spc(
         facets=facets,
         options=options,
         has_target=target is not None,
-        _groups=group,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -63,15 +63,13 @@ class SPCResult:
     facets: pd.DataFrame
     options: SPCOptions
     has_target: bool = False
-    _groups: np.ndarray | None = field(default=None, repr=False)
 
     def _group_ids(self) -> np.ndarray:
-        if self._groups is None:
-            f = pd.factorize(self.points["facet"])[0]
-            rg = self.points["rebase_group"].to_numpy()
-            boundary = np.r_[True, (f[1:] != f[:-1]) | (rg[1:] != rg[:-1])]
-            self._groups = np.cumsum(boundary) - 1
-        return self._groups
+        """Consecutive facet x rebase group ids (points are sorted by facet then date)."""
+        f = pd.factorize(self.points["facet"])[0]
+        rg = self.points["rebase_group"].to_numpy()
+        boundary = np.r_[True, (f[1:] != f[:-1]) | (rg[1:] != rg[:-1])]
+        return np.cumsum(boundary) - 1
 
     def summary(self) -> pd.DataFrame:
         """One row per facet x rebase group: limits, counts of point types, latest point's type.
