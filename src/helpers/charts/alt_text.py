@@ -51,14 +51,17 @@ def _verdict(frame: pd.DataFrame, measure: MeasureLike) -> tuple[str, str | None
     target = icons.current_target(frame, measure.target)
     assurance = icons.assurance_icon(frame, direction, target)
     if assurance is not None:
-        words.append(
-            f"Against the target of {format_value(target, measure, long=True)}: "
-            f"{_sentence(icons.icon_label(assurance))}"
-        )
-    elif target is not None:
+        words.append(f"The target is {format_value(target, measure, long=True)}.")
+        words.append(_sentence(icons.icon_label(assurance)))
+    elif target is not None and direction == "neutral":
         words.append(
             f"The target is {format_value(target, measure, long=True)}; no assurance "
             "is given because for this measure neither higher nor lower is better."
+        )
+    elif target is not None:
+        words.append(
+            f"The target is {format_value(target, measure, long=True)}; the current "
+            "process has too few points to say whether it will be met."
         )
     else:
         words.append("There is no target.")

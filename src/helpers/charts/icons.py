@@ -23,6 +23,8 @@ from matplotlib.patches import Circle, Polygon
 from matplotlib.text import Text
 
 from helpers.charts.style import COLOURS, SMALL_FONT_SIZE, glyph_colour
+from helpers.spc import icons as spc_icons
+from helpers.spc.options import direction_code
 
 VARIATION_ICONS = (
     "common_cause",
@@ -183,31 +185,29 @@ def icon_text(icon: str) -> str:
 
 
 def _latest(points: pd.DataFrame) -> pd.Series:
-    """The latest point that has a value and a point type."""
+    """The latest point that has a value and a real point type (not "missing")."""
     frame = points.copy()
     frame["_date"] = pd.to_datetime(frame["date"])
-    frame = frame[frame["value"].notna() & frame["point_type"].notna()].sort_values("_date")
+    observed = frame["value"].notna() & frame["point_type"].notna()
+    observed &= frame["point_type"] != spc_icons.MISSING
+    frame = frame[observed].sort_values("_date", kind="stable")
     if frame.empty:
         raise ValueError("No points with a value: cannot work out the icons")
     return frame.iloc[-1]
 
 
+def _bare(path: str) -> str:
+    """'variation/common_cause.svg' -> 'variation/common_cause'."""
+    return path.removesuffix(".svg")
+
+
 def variation_icon(points: pd.DataFrame, improvement_direction: str) -> str:
-    """The variation icon from the latest point, as NHSRplotthedots' ptd_get_icons does."""
+    """The variation icon (e.g. "variation/concern_high") from the latest observed point.
+
+    Delegates to the SPC engine's rule (helpers.spc.icons) so charts and tables always agree.
+    """
     point_type = str(_latest(points)["point_type"])
-    if point_type == "common_cause":
-        return "variation/common_cause"
-    if point_type.startswith("special_cause_neutral_"):
-        return "variation/neutral_" + point_type.rsplit("_", 1)[-1]
-    if improvement_direction not in ("increase", "decrease"):
-        raise ValueError(f"{point_type} needs direction increase or decrease")
-    good_side = "high" if improvement_direction == "increase" else "low"
-    bad_side = "low" if good_side == "high" else "high"
-    if point_type == "special_cause_improvement":
-        return f"variation/improvement_{good_side}"
-    if point_type == "special_cause_concern":
-        return f"variation/concern_{bad_side}"
-    raise ValueError(f"Unknown point_type {point_type!r}")
+    return _bare(spc_icons.variation_icon(point_type, direction_code(improvement_direction)))
 
 
 def current_target(points: pd.DataFrame, fallback: float | None = None) -> float | None:
@@ -225,21 +225,21 @@ def current_target(points: pd.DataFrame, fallback: float | None = None) -> float
 def assurance_icon(
     points: pd.DataFrame, improvement_direction: str, target: float | None = None
 ) -> str | None:
-    """Whether the current process will meet the target: pass, fail or inconsistent.
+    """Whether the current process will meet the target: "assurance/pass", "fail" or "inconsistent".
 
-    Uses the limits of the latest point's process; None without a target or for a neutral
-    measure (as NHSRplotthedots does). A target equal to a limit is inconsistent.
+    Compares the target with the latest point's process limits (the engine's rule, in
+    helpers.spc.icons); None without a target, for a neutral measure, or while the latest
+    process has no limits yet.
     """
     target = current_target(points, target)
-    if target is None or improvement_direction not in ("increase", "decrease"):
+    frame = points.assign(_date=pd.to_datetime(points["date"])).sort_values("_date", kind="stable")
+    if target is None or frame.empty:
         return None
-    latest = _latest(points)
-    lpl, upl = float(latest["lpl"]), float(latest["upl"])
-    if target > upl:
-        return "assurance/fail" if improvement_direction == "increase" else "assurance/pass"
-    if target < lpl:
-        return "assurance/pass" if improvement_direction == "increase" else "assurance/fail"
-    return "assurance/inconsistent"
+    last = frame.iloc[-1]
+    kind = spc_icons.assurance_type(
+        target, float(last["lpl"]), float(last["upl"]), direction_code(improvement_direction)
+    )
+    return None if kind is None else _bare(spc_icons.assurance_icon(kind))
 
 
 # --- drawing ------------------------------------------------------------------------------
