@@ -322,3 +322,15 @@ def test_bad_data_raise_value_error() -> None:
     two = pd.concat([frame(SHIFT_SERIES, facet="a"), frame(SHIFT_SERIES, facet="b")])
     with pytest.raises(ValueError, match="no entry for facet 'b'"):
         ptd_spc(two, "value", "date", facet_field="facet", improvement_direction={"a": "increase"})
+
+
+def test_empty_data_gives_empty_tables() -> None:
+    result = ptd_spc(frame([]), "value", "date", target=1)
+    assert result.points.empty and result.summary().empty and result.icons().empty
+    assert "assurance_type" in result.summary().columns
+
+
+def test_rebase_at_the_first_date_starts_group_one() -> None:
+    # as in the reference, the rebase group is the count of rebase dates reached so far
+    p = spc(SHIFT_SERIES, rebase="2021-01-01")
+    assert (p["rebase_group"] == 1).all()

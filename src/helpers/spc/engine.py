@@ -60,7 +60,7 @@ def _to_datetime64(values: Any, what: str) -> np.ndarray:
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{what} could not be read as dates: {exc}") from None
     if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = parsed.dt.tz_localize(None)  # keep the local calendar date
     if parsed.isna().any():
         raise ValueError(f"{what} has missing or unreadable dates")
     return parsed.to_numpy().astype("datetime64[ns]")

@@ -91,7 +91,8 @@ def group_limits(
     mr[1:] = np.abs(values[1:] - values[:-1])
     mr_ok = link.copy()
     mr_ok[1:] &= in_base[1:] & in_base[:-1]
-    mr_ok[0] = False
+    if mr_ok.size:
+        mr_ok[0] = False
     mr = np.where(mr_ok, mr, 0.0)
 
     def mean_of(use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
