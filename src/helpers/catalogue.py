@@ -127,11 +127,15 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CatalogueError(f"{path}: file not found. Check the path or restore it from git.") from None
+        raise CatalogueError(
+            f"{path}: file not found. Check the path or restore it from git."
+        ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path}: not valid YAML ({exc}). Fix the indentation or quoting.") from None
+        raise CatalogueError(
+            f"{path}: not valid YAML ({exc}). Fix the indentation or quoting."
+        ) from None
 
 
 def load_themes(path: Path | None = None) -> dict[str, Theme]:
@@ -140,16 +144,23 @@ def load_themes(path: Path | None = None) -> dict[str, Theme]:
     raw = _read_yaml(path)
     items = raw.get("themes") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not items:
-        raise _fail(path, "top level", "no 'themes:' list", "Add a 'themes:' list of id/title entries.")
+        raise _fail(
+            path, "top level", "no 'themes:' list", "Add a 'themes:' list of id/title entries."
+        )
     themes: dict[str, Theme] = {}
     for i, item in enumerate(items, start=1):
         where = f"theme {i}"
         if not isinstance(item, dict) or not item.get("id") or not item.get("title"):
-            raise _fail(path, where, "needs 'id' and 'title'", "Give every theme an id and a title.")
+            raise _fail(
+                path, where, "needs 'id' and 'title'", "Give every theme an id and a title."
+            )
         if item["id"] in themes:
             raise _fail(path, where, f"duplicate id '{item['id']}'", "Theme ids must be unique.")
         themes[item["id"]] = Theme(
-            id=str(item["id"]), title=str(item["title"]), order=i, summary=str(item.get("summary", ""))
+            id=str(item["id"]),
+            title=str(item["title"]),
+            order=i,
+            summary=str(item.get("summary", "")),
         )
     return themes
 
@@ -161,13 +172,19 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
     unknown = set(raw) - set(Measure.__dataclass_fields__)
     if unknown:
         raise _fail(
-            path, where, f"unknown field(s) {', '.join(sorted(unknown))}", "Remove them or fix the spelling."
+            path,
+            where,
+            f"unknown field(s) {', '.join(sorted(unknown))}",
+            "Remove them or fix the spelling.",
         )
     checks = (("unit", UNITS), ("improvement_direction", DIRECTIONS), ("scorecard", SCORECARDS))
     for key, allowed in checks:
         if raw[key] not in allowed:
             raise _fail(
-                path, f"{where} field '{key}'", f"'{raw[key]}' is not allowed", f"Use one of {', '.join(allowed)}."
+                path,
+                f"{where} field '{key}'",
+                f"'{raw[key]}' is not allowed",
+                f"Use one of {', '.join(allowed)}.",
             )
     if themes and raw["theme"] not in themes:
         raise _fail(
@@ -178,15 +195,25 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
         )
     if raw["unit"] in MULTIPLIERS and not (raw.get("numerator") and raw.get("denominator")):
         raise _fail(
-            path, where, f"a {raw['unit']} measure needs 'numerator' and 'denominator'", "Define both."
+            path,
+            where,
+            f"a {raw['unit']} measure needs 'numerator' and 'denominator'",
+            "Define both.",
         )
     target = raw.get("target")
     if target is not None:
         if isinstance(target, bool) or not isinstance(target, int | float):
-            raise _fail(path, f"{where} field 'target'", f"'{target}' is not a number", "Write a plain number.")
+            raise _fail(
+                path,
+                f"{where} field 'target'",
+                f"'{target}' is not a number",
+                "Write a plain number.",
+            )
         if raw["improvement_direction"] == "neutral":
             raise _fail(
-                path, f"{where} field 'target'", "a neutral measure cannot have a target",
+                path,
+                f"{where} field 'target'",
+                "a neutral measure cannot have a target",
                 "Remove the target or set the improvement direction.",
             )
     values = dict(raw)
@@ -210,7 +237,9 @@ def load_catalogue(path: Path | None = None, themes_path: Path | None = None) ->
     measures: dict[str, Measure] = {}
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise _fail(path, f"measure {i}", "is not a mapping", "Write each measure as key: value lines.")
+            raise _fail(
+                path, f"measure {i}", "is not a mapping", "Write each measure as key: value lines."
+            )
         where = f"measure {i} ('{item.get('id', '?')}')"
         measure = _measure_from(item, path, where, themes)
         if measure.id in measures:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 MINIMUM_VERSION = (1, 9)
 INSTALL_HINT = (
-    "Install Quarto 1.9 or newer: `pip install quarto-cli` on a connected machine, or the installer "
-    "from quarto.org; then make sure `quarto` is on PATH or set QUARTO_PATH to the program."
+    "Install Quarto 1.9 or newer: `pip install quarto-cli` on a connected machine, or the "
+    "installer from quarto.org; then make sure `quarto` is on PATH or set QUARTO_PATH to the "
+    "program."
 )
 
 
@@ -62,10 +63,14 @@ def find_quarto() -> Quarto:
     """Locate Quarto and check it is new enough to render a book to Typst."""
     path = locate()
     if path is None:
-        where = f"QUARTO_PATH={os.environ['QUARTO_PATH']}" if os.environ.get("QUARTO_PATH") else "PATH"
+        where = (
+            f"QUARTO_PATH={os.environ['QUARTO_PATH']}" if os.environ.get("QUARTO_PATH") else "PATH"
+        )
         raise QuartoUnavailable(f"Quarto was not found on {where}. {INSTALL_HINT}")
     try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60, check=True)
+        out = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=60, check=True
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         raise QuartoUnavailable(f"Quarto at {path} did not run ({exc}). {INSTALL_HINT}") from None
     version = out.stdout.strip()

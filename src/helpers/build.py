@@ -1,0 +1,281 @@
+"""Build one month's pack: check, statistics, notebooks (papermill), book (Quarto), publish.
+
+Everything happens in a private folder beside output/<period>; only when every stage has
+succeeded is that folder swapped into place, so a failed build leaves no half-written pack and
+never touches another month's pack. Rebuilding a month replaces only that month.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from helpers import analysis, chapters, manifest, notebook_runner, paths, quarto
+from helpers.catalogue import load_catalogue
+from helpers.periods import parse_period
+from helpers.store import Store
+
+log = logging.getLogger("helpers.build")
+
+# Exit codes the command line uses, so scripts can tell outcomes apart.
+EXIT_BAD_INPUT = 2
+EXIT_NO_QUARTO = 3
+EXIT_NOTEBOOK_FAILED = 4
+EXIT_RENDER_FAILED = 5
+
+
+class BuildError(RuntimeError):
+    """The build stopped; nothing was published. `exit_code` says why."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class NotebookFailed(BuildError):
+    exit_code = EXIT_NOTEBOOK_FAILED
+
+
+class RenderFailed(BuildError):
+    exit_code = EXIT_RENDER_FAILED
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and how long each stage took."""
+
+    period: str
+    folder: Path
+    stages: dict[str, float] = field(default_factory=dict)
+    rendered: bool = False
+    quarto_message: str | None = None
+    manifest: dict = field(default_factory=dict)
+
+
+ProgressHook = Callable[[str, str], None]
+
+
+def _noop(stage: str, detail: str) -> None:
+    return None
+
+
+def _latest_period(store: Store) -> str:
+    latest = store.latest_period()
+    if latest is None:
+        raise BuildError(
+            "The store holds no figures yet. Load the extracts first: `tracker load data/extracts`."
+        )
+    return str(latest)
+
+
+def _stage_book_source(root: Path, stage: Path, period: str) -> dict:
+    """Copy _quarto.yml (with the month filled in) and its assets into the build folder."""
+    config = chapters.read_quarto_config(root / "_quarto.yml")
+    book = config.setdefault("book", {})
+    month = parse_period(period)
+    month_name = month.strftime("%B %Y")
+    book["subtitle"] = f"{book.get('subtitle', 'Performance pack')}: {month_name}"
+    book["date"] = month.end_time.strftime("%Y-%m-%d")
+    book.setdefault("output-file", f"vision-tracker-{period}")
+    (stage / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    assets = root / "notebooks" / "assets"
+    if assets.is_dir():
+        shutil.copytree(assets, stage / "assets")
+    return config
+
+
+def _publish(stage: Path, final: Path) -> None:
+    """Swap the finished build folder into place; the old pack is removed only after."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    try:
+        stage.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, object]:
+    """Lay the build folder out as published: book/, the PDF, notebooks/, data/, manifest."""
+    files: dict[str, object] = {}
+    nb_dir = stage / "notebooks"
+    nb_dir.mkdir(exist_ok=True)
+    for nb in sorted(stage.glob("*.ipynb")):
+        nb.rename(nb_dir / nb.name)
+    if (stage / "figures").is_dir():  # the executed notebooks refer to figures/ beside them
+        (stage / "figures").rename(nb_dir / "figures")
+    files["notebooks"] = sorted(f"notebooks/{p.name}" for p in nb_dir.glob("*.ipynb"))
+    files["data"] = sorted(f"data/{p.name}" for p in (stage / "data").glob("*.csv"))
+    files["log"] = "build.log"
+    if rendered:
+        book = stage / "_book"
+        pdfs = sorted(book.glob("*.pdf"))
+        if pdfs:
+            pdf_name = f"vision-tracker-{period}.pdf"
+            shutil.move(str(pdfs[0]), stage / pdf_name)
+            files["pdf"] = pdf_name
+        book.rename(stage / "book")
+        files["html"] = "book/index.html"
+    # Working files that only the render needed.
+    for leftover in ("_quarto.yml", "assets", ".quarto"):
+        target = stage / leftover
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        elif target.exists():
+            target.unlink()
+    for page in stage.glob("*.qmd"):
+        page.unlink()
+    return files
+
+
+def build_pack(
+    period: str | None = None,
+    *,
+    root: Path | None = None,
+    store_path: Path | None = None,
+    output: Path | None = None,
+    render: bool = True,
+    workers: int = 2,
+    on_progress: ProgressHook = _noop,
+) -> BuildResult:
+    """Build the pack for `period` (default: the latest month in the store)."""
+    root = root or paths.project_root()
+    output = output or paths.output_dir(root)
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+
+    on_progress("check", "catalogue, store and chapters")
+    catalogue = load_catalogue(paths.catalogue_path(root))
+    with Store(store_path or paths.store_path(root)) as store:
+        period = str(parse_period(period)) if period else _latest_period(store)
+        available = sorted(store.observations()["period"].astype(str).str.slice(0, 7).unique())
+        if period not in available:
+            raise BuildError(
+                f"The store has no figures for {period} "
+                f"(it has {available[0]} to {available[-1]}). "
+                "Load that month's extracts first, or choose another --period."
+                if available
+                else f"The store has no figures for {period}. Load the extracts first."
+            )
+        config = chapters.read_quarto_config(root / "_quarto.yml")
+        plan = chapters.plan_chapters(config, root / "notebooks", list(catalogue.themes))
+        output.mkdir(parents=True, exist_ok=True)
+        stage = output / f".build-{period}-{os.getpid()}"
+        if stage.exists():
+            shutil.rmtree(stage)
+        (stage / "data").mkdir(parents=True)
+        handler = logging.FileHandler(stage / "build.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logging.getLogger("helpers").addHandler(handler)
+        logging.getLogger("helpers").setLevel(logging.INFO)
+        try:
+            log.info("Building the pack for %s from %s", period, root)
+            stages["check"] = round(time.perf_counter() - started, 3)
+
+            t0 = time.perf_counter()
+            on_progress("statistics", "SPC and statsmodels checks for every measure")
+            month = analysis.analyse_month(store, catalogue, period, root=root)
+            analysis.write_month(month, stage / "data")
+            input_hashes = manifest.input_hashes(root, store)
+            stages["statistics"] = round(time.perf_counter() - t0, 3)
+            log.info("Statistics done in %.2f s", stages["statistics"])
+        except BaseException:
+            logging.getLogger("helpers").removeHandler(handler)
+            handler.close()
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+
+    try:
+        t0 = time.perf_counter()
+        _stage_book_source(root, stage, period)
+        for chapter in plan:
+            if not chapter.executes:
+                shutil.copy2(chapter.source, stage / chapter.target)
+        runs = [c for c in plan if c.executes]
+        failures: list[notebook_runner.NotebookError] = []
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {
+                pool.submit(
+                    notebook_runner.run_notebook,
+                    chapter.source,
+                    stage / chapter.target,
+                    {
+                        "period": period,
+                        "pack_dir": str(stage),
+                        "project_dir": str(root),
+                        **chapter.parameters,
+                    },
+                    stage,
+                ): chapter
+                for chapter in runs
+            }
+            for future in as_completed(futures):
+                chapter = futures[future]
+                try:
+                    seconds = future.result()
+                    log.info("Ran %s in %.2f s", chapter.target, seconds)
+                    on_progress("notebooks", chapter.target)
+                except notebook_runner.NotebookError as exc:
+                    log.error("%s", exc)
+                    failures.append(exc)
+        stages["notebooks"] = round(time.perf_counter() - t0, 3)
+        if failures:
+            kept = notebook_runner.keep_failed(failures, output / "_failed" / period)
+            raise NotebookFailed(
+                "\n\n".join(str(f) for f in failures)
+                + "\n\nNothing was published. "
+                + f"The failed notebook is kept for inspection in {kept}."
+            )
+
+        result = BuildResult(period=period, folder=output / period, stages=stages)
+        if render:
+            try:
+                found = quarto.find_quarto()
+            except quarto.QuartoUnavailable as exc:
+                result.quarto_message = str(exc)
+                log.warning("%s", exc)
+            else:
+                t0 = time.perf_counter()
+                on_progress("render", f"quarto {found.version}: HTML and PDF")
+                try:
+                    quarto.render_book(found, stage, log_path=stage / "build.log")
+                except quarto.QuartoFailed as exc:
+                    raise RenderFailed(f"{exc}\n\nNothing was published.") from None
+                stages["render"] = round(time.perf_counter() - t0, 3)
+                result.rendered = True
+                result.manifest["quarto_version"] = found.version
+        else:
+            result.quarto_message = "Rendering was skipped (--no-render)."
+
+        files = _arrange_outputs(stage, period, result.rendered)
+        stages["total"] = round(time.perf_counter() - started, 3)
+        result.manifest = manifest.write_manifest(
+            stage,
+            period=period,
+            files=files,
+            parameters={"period": period, "render": render, "workers": workers},
+            inputs=input_hashes,
+            stages=stages,
+            quarto_version=result.manifest.get("quarto_version"),
+            quarto_message=result.quarto_message,
+        )
+        logging.getLogger("helpers").removeHandler(handler)
+        handler.close()
+        _publish(stage, output / period)
+        return result
+    finally:
+        logging.getLogger("helpers").removeHandler(handler)
+        handler.close()
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,86 @@
+"""Run one chapter notebook with papermill and make it ready for Quarto.
+
+The kernel is the project's own Python (the `python3` kernel that ipykernel installs in the
+environment). After a run, the injected-parameters cell is tagged `remove-cell` so Quarto drops
+it from the HTML and the PDF. A failing cell stops the build and is reported with its source.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+
+KERNEL = "python3"
+HIDDEN_TAGS = ("injected-parameters", "parameters")
+
+
+class NotebookError(RuntimeError):
+    """A chapter notebook failed; str() names the chapter, the cell and the error."""
+
+    def __init__(self, chapter: Path, cell_index: int | None, error: str, source: str) -> None:
+        self.chapter = chapter
+        self.cell_index = cell_index
+        where = f"cell {cell_index}" if cell_index is not None else "a cell"
+        snippet = "\n".join("    " + line for line in source.strip().splitlines()[:12])
+        super().__init__(f"Chapter {chapter.name} failed in {where}: {error}\n{snippet}")
+
+
+def hide_parameter_cells(path: Path) -> None:
+    """Tag papermill's parameter cells `remove-cell` and drop widget state Quarto would fetch."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if any(t in tags for t in HIDDEN_TAGS) and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def _first_error(path: Path) -> tuple[int | None, str, str]:
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return index, f"{out.get('ename')}: {out.get('evalue')}", cell.source
+    return None, "unknown error", ""
+
+
+def run_notebook(source: Path, target: Path, parameters: dict[str, Any], cwd: Path) -> float:
+    """Execute source into target with the parameters; returns seconds taken."""
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        index, error, cell_source = (
+            _first_error(target) if target.exists() else (None, str(exc), "")
+        )
+        raise NotebookError(
+            target, index, error or f"{exc.ename}: {exc.evalue}", cell_source
+        ) from None
+    except Exception as exc:  # kernel died, notebook unreadable: still a chapter failure
+        raise NotebookError(target, None, f"{type(exc).__name__}: {exc}", "") from None
+    hide_parameter_cells(target)
+    return time.perf_counter() - started
+
+
+def keep_failed(failures: list[NotebookError], folder: Path) -> Path:
+    """Keep the failed executed notebooks (outside any pack) so the analyst can open them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for failure in failures:
+        if failure.chapter.exists():
+            shutil.copy2(failure.chapter, folder / failure.chapter.name)
+    return folder

@@ -1,0 +1,37 @@
+"""What the chapter notebooks call: load the month, then write each section as Markdown.
+
+A chapter reads as narrative plus a few calls, e.g.::
+
+    month = report.load(pack_dir, project_dir)
+    report.show(report.glance_table(month))
+"""
+
+from helpers.analysis import MonthAnalysis
+from helpers.analysis import read_month as load
+from helpers.report.glance import glance_table, intro, month_name, noise, signals
+from helpers.report.markdown import figure, show, table
+from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
+from helpers.report.notes import council_plan, loads, missing, process_changes, revisions, sources
+
+__all__ = [
+    "MonthAnalysis",
+    "benchmark_table",
+    "council_plan",
+    "deep_dive",
+    "figure",
+    "glance_table",
+    "intro",
+    "load",
+    "loads",
+    "measure_section",
+    "missing",
+    "month_name",
+    "noise",
+    "process_changes",
+    "revisions",
+    "show",
+    "signals",
+    "sources",
+    "table",
+    "theme_chapter",
+]

@@ -1,0 +1,161 @@
+"""Data notes and the Council Plan cross-reference.
+
+Data notes tell members what changed underneath the figures (revisions, missing months), where
+the figures come from and under which licence. The Council Plan table lets the performance team
+match this pack to the quarterly Council Plan report by its measure numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis import MonthAnalysis
+from helpers.charts.formatting import format_value
+from helpers.charts.icons import icon_text
+from helpers.report.glance import month_name
+from helpers.report.markdown import table
+
+
+def _fmt(month: MonthAnalysis, measure_id: str, value: object) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return format_value(float(value), month.catalogue[measure_id])
+
+
+def revisions(month: MonthAnalysis) -> str:
+    """Earlier months whose figures were changed by a later extract."""
+    r = month.revisions
+    if r.empty:
+        return "No earlier figures have been revised.\n"
+    frame = pd.DataFrame(
+        {
+            "Measure": [month.catalogue[m].short_title for m in r["measure_id"]],
+            "Month": [month_name(str(p)[:7]) for p in r["period"]],
+            "Was": [
+                _fmt(month, m, v) for m, v in zip(r["measure_id"], r["old_value"], strict=True)
+            ],
+            "Now": [
+                _fmt(month, m, v) for m, v in zip(r["measure_id"], r["new_value"], strict=True)
+            ],
+            "Changed by": r["file_name"].astype(str) if "file_name" in r else "",
+        }
+    )
+    return (
+        "A later extract changed these figures. The pack always uses the latest figure; the "
+        "earlier one is kept in the store.\n\n"
+        + table(frame, "Revised figures", "revisions", "llrrl")
+    )
+
+
+def missing(month: MonthAnalysis) -> str:
+    """Months with no figure for a measure."""
+    m = month.missing
+    if m.empty:
+        return "Every measure has a figure for every month.\n"
+    frame = pd.DataFrame(
+        {
+            "Measure": [month.catalogue[x].short_title for x in m["measure_id"]],
+            "Month": [month_name(str(p)[:7]) for p in m["period"]],
+            "Note": m["note"],
+        }
+    )
+    return (
+        "These months have no figure. The charts show a gap; the statistical process control "
+        "calculations leave the month out rather than guess it, so a gap never creates a "
+        "signal.\n\n"
+        + table(frame, "Months with no figure", "missing-months")
+    )
+
+
+def loads(month: MonthAnalysis) -> str:
+    """The extract files behind the month's figures."""
+    frame = month.loads
+    if frame.empty:
+        return ""
+    latest = frame.sort_values("loaded_at").tail(6)
+    shown = pd.DataFrame(
+        {
+            "File": latest["file_name"].astype(str),
+            "Rows": latest["rows"].astype(int).astype(str),
+            "Loaded": pd.to_datetime(latest["loaded_at"]).dt.strftime("%d %b %Y %H:%M"),
+        }
+    )
+    return f"In all {len(frame)} extract files have been loaded. The most recent:\n\n" + table(
+        shown, "Most recently loaded extract files", "loads", "lrl"
+    )
+
+
+def process_changes(month: MonthAnalysis) -> str:
+    """Known changes in how a measure is produced; the charts restart their limits there."""
+    c = month.process_changes
+    if c.empty:
+        return "No process changes are recorded.\n"
+    lines = [
+        f"- **{month.catalogue[r.measure_id].short_title}**, "
+        f"from {month_name(str(r.period)[:7])}: {r.reason}"
+        for r in c.itertuples()
+        if r.measure_id in month.catalogue
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def council_plan(month: MonthAnalysis) -> str:
+    """Measures reported in the quarterly Council Plan report, by its reference."""
+    v = month.verdicts[month.verdicts["council_plan_ref"].notna()].copy()
+    if v.empty:
+        return "No measure in the catalogue carries a Council Plan reference.\n"
+    period = pd.Period(month.period, "M")
+    quarter_end = pd.Period(year=period.year, month=((period.month - 1) // 3) * 3 + 3, freq="M")
+    if quarter_end != period:
+        quarter_end = quarter_end - 3
+    obs = month.observations
+    rows = []
+    for r in v.sort_values("council_plan_ref").itertuples():
+        m = month.catalogue[r.measure_id]
+        at_q = obs[(obs["measure_id"] == r.measure_id) & (obs["period"] == str(quarter_end))]
+        rows.append(
+            {
+                "Council Plan ref": r.council_plan_ref,
+                "Measure": m.short_title,
+                f"{quarter_end.strftime('%b %Y')} (quarter end)": _fmt(
+                    month, m.id, at_q["value"].iloc[0]
+                )
+                if len(at_q)
+                else "no figure",
+                f"{period.strftime('%b %Y')} (latest)": _fmt(month, m.id, r.latest_value),
+                "Target": "" if m.target is None else format_value(m.target, m),
+                "Variation": icon_text(r.variation_icon),
+            }
+        )
+    intro = (
+        f"The quarterly Council Plan report uses the figures at the end of each quarter. The "
+        f"latest complete quarter ended in {quarter_end.strftime('%B %Y')}. The table gives that "
+        f"figure beside this month's, so the two reports can be checked against each other.\n\n"
+    )
+    return intro + table(
+        pd.DataFrame(rows),
+        "Council Plan measures: quarter-end and latest figures",
+        "council-plan",
+        "llrrrl",
+    )
+
+
+SOURCES = """\
+- **Local figures**: monthly extracts of the early help and children's social care scorecards,
+  loaded without re-typing. {demo}
+- **England, Yorkshire and the Humber and similar areas**: Department for Education, *Children in
+  need*, *Children looked after in England* and *Children's social work workforce* statistics,
+  year ending 31 March. Source: Department for Education, licensed under the Open Government
+  Licence v3.0. Population: Office for National Statistics mid-year estimates (Open Government
+  Licence v3.0).
+- **Similar areas** are the council's ten statistical neighbours in the Department for Education's
+  2025 model.
+"""
+DEMO_NOTE = (
+    "The figures bundled with Vision Tracker are synthetic demonstration data calibrated to "
+    "Rotherham's published annual figures; they are not real council data."
+)
+
+
+def sources(demo: bool = True) -> str:
+    return SOURCES.format(demo=DEMO_NOTE if demo else "")
