@@ -334,3 +334,101 @@ def test_rebase_at_the_first_date_starts_group_one() -> None:
     # as in the reference, the rebase group is the count of rebase dates reached so far
     p = spc(SHIFT_SERIES, rebase="2021-01-01")
     assert (p["rebase_group"] == 1).all()
+
+
+# --- vectorised engine vs a plain per-series loop -----------------------------------------------
+
+
+def _loop_types(y: list[float], run: int = 7, mode: str = "reference") -> list[str]:
+    """Point-by-point statement of the reference rules for one group (slow, obvious)."""
+    n = len(y)
+    mean = sum(y) / n
+    mrs = [abs(y[i] - y[i - 1]) for i in range(1, n)]
+    amr = sum(mrs) / len(mrs)
+    kept = [m for m in mrs if m < 3.267 * amr]
+    amr = sum(kept) / len(kept) if kept else amr
+    upl, lpl = mean + 2.66 * amr, mean - 2.66 * amr
+    nupl, nlpl = mean + 2 * (2.66 / 3) * amr, mean - 2 * (2.66 / 3) * amr
+    side = [(v > mean) - (v < mean) for v in y]
+    outside = [v > upl or v < lpl for v in y]
+    close = [not o and (v > nupl or v < nlpl) for v, o in zip(y, outside, strict=True)]
+    counts = close if mode == "reference" else [v > nupl or v < nlpl for v in y]
+
+    def ends_shift(i: int) -> bool:
+        back = range(i - run + 1, i)
+        return i >= run - 1 and side[i] != 0 and all(side[j] == side[i] for j in back)
+
+    def ends_trend(i: int) -> bool:
+        if i < run - 1:
+            return False
+        steps = [y[j] - y[j - 1] for j in range(i - run + 2, i + 1)]
+        return all(s > 0 for s in steps) or all(s < 0 for s in steps)
+
+    def window_ok(k: int) -> bool:
+        if k < 0 or k + 2 >= n:
+            return False
+        return sum(counts[k : k + 3]) >= 2 and abs(sum(side[k : k + 3])) == 3
+
+    shift = [any(ends_shift(j) for j in range(i, min(i + run, n))) for i in range(n)]
+    trend = [any(ends_trend(j) for j in range(i, min(i + run, n))) for i in range(n)]
+    two = [counts[i] and any(window_ok(k) for k in (i - 2, i - 1, i)) for i in range(n)]
+    types = []
+    for i in range(n):
+        above = "Above" if side[i] > 0 else "Below"
+        if outside[i]:
+            types.append("Above UCL" if side[i] == 1 else "Below LCL")
+        elif trend[i]:
+            if i + 1 < n and trend[i + 1]:
+                step = y[i + 1] - y[i]
+            else:
+                step = y[i] - y[i - 1] if i > 0 else 0
+            types.append(f"{run} Point Trend ({'In' if step > 0 else 'De'}creasing)")
+        elif two[i]:
+            types.append(f"2 in 3 {above} CL")
+        elif shift[i]:
+            types.append(f"{run} Points {above} CL")
+        else:
+            types.append("Common Cause")
+    return types
+
+
+@pytest.mark.parametrize("run, mode", [(7, "reference"), (6, "mdc2023")])
+def test_vectorised_rules_agree_with_a_plain_loop_on_random_series(run: int, mode: str) -> None:
+    rng = np.random.default_rng(20240601)
+    frames, expected = [], {}
+    for k in range(150):
+        n = int(rng.integers(8, 40))
+        # small integers: many ties, points on the mean, runs and outliers
+        y = rng.integers(0, 6, size=n).astype(float)
+        if k % 3 == 0:
+            y[n // 2 :] += 4
+        if k % 5 == 0:
+            y[int(rng.integers(0, n))] += 15
+        if k % 7 == 0:
+            y = np.cumsum(rng.integers(-1, 3, size=n)).astype(float)
+        if k % 4 == 2:  # rise then fall (trends sharing a peak), with the odd tie
+            half = n // 2
+            y = np.r_[np.arange(half), np.arange(n - half)[::-1]].astype(float)
+            y[rng.random(n) < 0.05] = 0
+        facet = f"s{k:03d}"
+        frames.append(frame(list(y), facet=facet))
+        expected[facet] = y
+    data = pd.concat(frames)
+    cut = pd.Timestamp("2022-06-01")  # the 18th month: a rebase there for every third facet
+    rebase = {f: [cut] for i, f in enumerate(expected) if i % 3 == 1 and len(expected[f]) >= 20}
+    p = ptd_spc(
+        data,
+        "value",
+        "date",
+        facet_field="facet",
+        rebase=rebase,
+        shift_length=run,
+        trend_length=run,
+        two_in_three=mode,
+    ).points
+    for facet, y in expected.items():
+        got = p[p["facet"] == facet]
+        values = [float(v) for v in y]
+        parts = [values[:17], values[17:]] if facet in rebase else [values]
+        want = [t for part in parts for t in _loop_types(part, run, mode)]
+        assert got["special_cause_type"].tolist() == want, facet
