@@ -190,9 +190,28 @@ def test_legend_names_the_point_types_shown() -> None:
     fig = spc_chart(
         load("vignette_rrk_rebase_decrease"), case_measure("vignette_rrk_rebase_decrease")
     )
+    render_png(fig)
+    texts = fig.axes[0].get_legend().get_texts()
+    # reading order: top row first, then left to right
+    by_position = sorted(
+        texts, key=lambda t: (-round(t.get_window_extent().y0), t.get_window_extent().x0)
+    )
+    labels = [t.get_text() for t in by_position]
+    assert labels == [
+        "Common cause",
+        "Improvement",
+        "Concern",
+        "Centre line (mean)",
+        "Process limits",
+    ]
+    assert "Process limits" in labels and not any(lab.startswith("Target") for lab in labels)
+
+
+def test_target_named_with_its_value_in_the_legend() -> None:
+    case = "readme_rqm_target1200_decrease"
+    fig = spc_chart(load(case), case_measure(case))
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert labels[:3] == ["Common cause", "Improvement", "Concern"]
-    assert "Process limits" in labels and "Target" not in labels
+    assert "Target (1,200)" in labels
 
 
 def test_point_colours_have_non_text_contrast() -> None:

@@ -44,6 +44,8 @@ from helpers.charts.style import (
 
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 ICON_SIZE = 17.0  # points across
+LEGEND_COLUMNS = 4
+LEGEND_GAP = 20.0  # points from the bottom of the axes to the legend (clears the months)
 
 
 def sentence_case(text: str) -> str:
@@ -79,6 +81,12 @@ def _plot_limits(ax: Axes, frame: pd.DataFrame) -> None:
             )
 
 
+def _target_label(series: pd.Series, measure: MeasureLike) -> str:
+    """ "Target (75.0%)" in the legend, so the line is labelled without crowding the plot."""
+    values = series.dropna().unique()
+    return f"Target ({format_value(values[0], measure)})" if len(values) == 1 else "Target"
+
+
 def _plot_target(ax: Axes, frame: pd.DataFrame, target: float | None, measure: MeasureLike) -> bool:
     """The target line (dash-dot, labelled); False when there is no target."""
     series = frame["target"]
@@ -93,21 +101,8 @@ def _plot_target(ax: Axes, frame: pd.DataFrame, target: float | None, measure: M
         lw=LINE_WIDTHS["target"],
         linestyle=DASHES["target"],
         zorder=2,
-        label="Target",
+        label=_target_label(series, measure),
         gid="target",
-    )
-    first = series.first_valid_index()
-    ax.annotate(
-        f"Target {format_value(series[first], measure)}",
-        (frame["date"][first], series[first]),
-        xytext=(2, 3),
-        textcoords="offset points",
-        ha="left",
-        va="bottom",
-        fontsize=SMALL_FONT_SIZE,
-        color=COLOURS["text"],
-        path_effects=_HALO,
-        zorder=4,
     )
     return True
 
@@ -191,7 +186,8 @@ def _y_limits(
     everything = everything[np.isfinite(everything)]
     lo, hi = float(everything.min()), float(everything.max())
     pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
-    lo, hi = lo - pad, hi + pad
+    headroom = pad * 1.5 if frame["rebase_group"].nunique() > 1 else 0.0  # "Process change"
+    lo, hi = lo - pad, hi + pad + headroom
     nonnegative = measure.unit in ("percent", "count", "rate_per_10k", "days")
     if nonnegative and frame["value"].min(skipna=True) >= 0:
         lo = max(lo, 0.0)
@@ -221,42 +217,44 @@ def _format_x(ax: Axes, frame: pd.DataFrame, daily: bool) -> None:
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
         return
+    # ticks counted back from the latest month, so the month members look for is labelled
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     interval = next((n for n in (1, 2, 3, 6, 12, 24, 36, 60) if months / n <= 7), 120)
-    if interval <= 12:
-        locator = mdates.MonthLocator(
-            bymonth=range(first.month % interval or interval, 13, interval)
-            if 12 % interval == 0
-            else None
-        )
-        if 12 % interval != 0:
-            locator = mdates.MonthLocator(interval=interval)
-    else:
-        locator = mdates.YearLocator(base=interval // 12, month=first.month)
-    ax.xaxis.set_major_locator(locator)
+    latest_month = last.to_period("M")
+    ticks = [
+        (latest_month - k * interval).to_timestamp() for k in range((months - 1) // interval + 1)
+    ]
+    ax.set_xticks(sorted(ticks))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+
+
+def _row_major(items: list, ncols: int) -> list:
+    """Reorder so matplotlib's column-by-column legend reads left to right, row by row."""
+    ncols = min(ncols, len(items))
+    if ncols == 0:
+        return items
+    rows = -(-len(items) // ncols)
+    grid = [items[r * ncols : (r + 1) * ncols] for r in range(rows)]
+    return [row[c] for c in range(ncols) for row in grid if c < len(row)]
 
 
 def _legend(ax: Axes) -> Legend:
     """Below the axes, clear of the month labels: names every type of point and line shown."""
     handles, labels = ax.get_legend_handles_labels()
-    order = [lab for _, _, lab in POINT_STYLES.values()] + [
-        "Centre line (mean)",
-        "Process limits",
-        "Target",
-    ]
+    order = [lab for _, _, lab in POINT_STYLES.values()] + ["Centre line (mean)", "Process limits"]
     pairs = sorted(
         zip(handles, labels, strict=True),
         key=lambda hl: order.index(hl[1]) if hl[1] in order else len(order),
     )
+    pairs = _row_major(pairs, LEGEND_COLUMNS)
     legend = ax.legend(
         [h for h, _ in pairs],
         [lab for _, lab in pairs],
         loc="upper left",
         bbox_to_anchor=(0, 0),
         bbox_transform=ax.transAxes
-        + ScaledTranslation(0, -20 / 72, ax.get_figure().dpi_scale_trans),
-        ncols=min(len(pairs), 4),
+        + ScaledTranslation(0, -LEGEND_GAP / 72, ax.get_figure().dpi_scale_trans),
+        ncols=min(len(pairs), LEGEND_COLUMNS),
         frameon=False,
         fontsize=SMALL_FONT_SIZE,
         handlelength=2.4,
@@ -353,12 +351,14 @@ def spc_chart(
             pad=17 if unit_words else 8,
             color=COLOURS["text"],
         )
-        _legend(ax)
+        legend = _legend(ax)
         if own:
             height_pt = FIGSIZE[1] * 72
             title_pt = len(lines) * TITLE_SIZE * 1.25 + (17 if unit_words else 8) + 6
             top = 1 - max(title_pt, ICON_SIZE + 20) / height_pt
-            fig.subplots_adjust(left=_left_margin(ax), right=0.97, top=top, bottom=0.24)
+            rows = -(-len(legend.get_texts()) // LEGEND_COLUMNS)
+            bottom = (LEGEND_GAP + rows * SMALL_FONT_SIZE * 1.6 + 4) / height_pt
+            fig.subplots_adjust(left=_left_margin(ax), right=0.97, top=top, bottom=bottom)
     return fig
 
 
