@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from helpers.stats import newey_west_lags, trend_slope
 
 
-def newey_west_se(t: np.ndarray, y: np.ndarray, lags: int) -> float:
-    """Bartlett-weighted HAC standard error of the slope, no small-sample correction."""
+def newey_west_se(t: np.ndarray, y: np.ndarray, lags: int, correct: bool) -> float:
+    """Bartlett-weighted HAC standard error of the slope, optionally times sqrt(n/(n-2))."""
     X = np.column_stack([np.ones_like(t), t])
     beta = np.linalg.solve(X.T @ X, X.T @ y)
     u = X * (y - X @ beta)[:, None]
@@ -20,7 +21,8 @@ def newey_west_se(t: np.ndarray, y: np.ndarray, lags: int) -> float:
         g = u[lag:].T @ u[:-lag]
         S += (1 - lag / (lags + 1)) * (g + g.T)
     bread = np.linalg.inv(X.T @ X)
-    return math.sqrt((bread @ S @ bread)[1, 1])
+    scale = len(y) / (len(y) - 2) if correct else 1.0
+    return math.sqrt(scale * (bread @ S @ bread)[1, 1])
 
 
 def series(values, start="2022-04"):
@@ -32,16 +34,23 @@ def series(values, start="2022-04"):
 def test_slope_equals_polyfit_and_hac_errors_by_hand():
     rng = np.random.default_rng(11)
     y = 40 + 0.25 * np.arange(30) + rng.normal(0, 1, 30).cumsum() * 0.5
-    tr = trend_slope(series(y), unit="percent")
     t = np.arange(30.0)
     slope = np.polyfit(t, y, 1)[0]
-    assert tr.slope_per_year == pytest.approx(12 * slope, rel=1e-10)
     lags = math.floor(4 * (30 / 100) ** (2 / 9))
+    # Default: small-sample correction and Student's t with n - 2 = 28 degrees of freedom.
+    tr = trend_slope(series(y), unit="percent")
+    assert tr.slope_per_year == pytest.approx(12 * slope, rel=1e-10)
     assert tr.maxlags == lags == 3
-    se = newey_west_se(t, y, lags)
-    assert tr.ci_low == pytest.approx(12 * (slope - norm.ppf(0.975) * se), rel=1e-8)
-    assert tr.ci_high == pytest.approx(12 * (slope + norm.ppf(0.975) * se), rel=1e-8)
-    assert tr.p_value == pytest.approx(2 * norm.sf(abs(slope / se)), rel=1e-8)
+    se = newey_west_se(t, y, lags, correct=True)
+    crit = student_t.ppf(0.975, 28)
+    assert tr.ci_low == pytest.approx(12 * (slope - crit * se), rel=1e-8)
+    assert tr.ci_high == pytest.approx(12 * (slope + crit * se), rel=1e-8)
+    assert tr.p_value == pytest.approx(2 * student_t.sf(abs(slope / se), 28), rel=1e-8)
+    # Plain statsmodels HAC: no correction, normal distribution.
+    plain = trend_slope(series(y), small_sample=False)
+    se0 = newey_west_se(t, y, lags, correct=False)
+    assert plain.ci_low == pytest.approx(12 * (slope - norm.ppf(0.975) * se0), rel=1e-8)
+    assert plain.p_value == pytest.approx(2 * norm.sf(abs(slope / se0)), rel=1e-8)
 
 
 def test_missing_month_is_dropped_but_keeps_its_place_in_time():
@@ -76,6 +85,9 @@ def test_significant_and_not_significant_wording():
     assert rising.significant and rising.ci_low > 0
     assert "rose" in rising.plain_english and "(worse)" in rising.plain_english
     assert "percentage points a year" in rising.plain_english
+    assert "hint" not in rising.plain_english  # 24 months is not a short window
+    short = trend_slope(series(20 + 0.5 * np.arange(12) + rng.normal(0, 0.5, 12)))
+    assert short.significant and "treat this as a hint" in short.plain_english
     flat = trend_slope(series(rng.normal(20, 1, 24)), direction="increase")
     assert not flat.significant and flat.ci_low < 0 < flat.ci_high
     assert "no clear" in flat.plain_english and "better" not in flat.plain_english

@@ -2,9 +2,16 @@
 
 Monthly figures are usually autocorrelated, which makes ordinary OLS standard errors too small;
 HAC errors allow for that. Lag rule (Newey and West 1994): maxlags = floor(4 * (n/100)^(2/9)),
-at least 1, Bartlett weights, no small-sample correction, normal reference distribution
-(statsmodels' defaults for cov_type="HAC"). Time is counted in calendar months, so a missing
-month (dropped) leaves a gap in time rather than pulling later months forward.
+at least 1, Bartlett weights. By default the small-sample correction n/(n-2) is applied and
+the p-value and interval use Student's t with n-2 degrees of freedom: with the bare
+statsmodels defaults (no correction, normal distribution) flat white noise of 12 and 24 months
+was called a significant trend 22% and 13% of the time in simulation (2,000 series), against
+15% and 10% with the correction, where 5% is the nominal rate. Even so the test flags too
+often on short, autocorrelated series (benchmarks/bench_stats.py), which is why windows under
+SHORT months are worded as a hint.
+
+Time is counted in calendar months, so a missing month (dropped) leaves a gap in time rather
+than pulling later months forward.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from helpers.stats.wording import ALPHA, chance, fmt_change, judgement
 
 NAN = float("nan")
 MIN_MONTHS = 6
+SHORT = 24
 
 
 def newey_west_lags(n: int) -> int:
@@ -51,6 +59,7 @@ def trend_slope(
     start: object = None,
     months: int | None = None,
     maxlags: int | None = None,
+    small_sample: bool = True,
     unit: str = "",
     direction: str = "neutral",
     alpha: float = ALPHA,
@@ -59,7 +68,8 @@ def trend_slope(
     """OLS of value on time in months over the window, with HAC errors; slope reported per year.
 
     The window is the current process period: from `start` (a month) or the last `months`
-    months; by default the whole series. Missing months are dropped.
+    months; by default the whole series. Missing months are dropped. small_sample=False gives
+    statsmodels' plain HAC (no n/(n-2) correction, normal distribution).
     """
     s = _series.as_series(series)
     if start is not None:
@@ -79,7 +89,11 @@ def trend_slope(
             NAN, NAN, NAN, NAN, False, n, 0, first, last, f"No trend estimated: {reason}.", reason
         )
     lags = maxlags if maxlags is not None else newey_west_lags(n)
-    fit = sm.OLS(y, sm.add_constant(x)).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = sm.OLS(y, sm.add_constant(x)).fit(
+        cov_type="HAC",
+        cov_kwds={"maxlags": lags, "use_correction": small_sample},
+        use_t=small_sample,
+    )
     slope = float(fit.params[1]) * 12
     low, high = (float(v) * 12 for v in fit.conf_int(alpha=alpha)[1])
     pv = float(fit.pvalues[1])
@@ -99,4 +113,6 @@ def trend_slope(
             f"{span} there is no clear upward or downward trend (about {size} a year); "
             f"{chance(pv, 'a slope this big')}."
         )
+    if sig and n < SHORT:
+        text += f" With only {n} months, treat this as a hint rather than a firm finding."
     return Trend(slope, low, high, pv, sig, n, lags, first, last, text)
