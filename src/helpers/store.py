@@ -214,6 +214,19 @@ def _stored_path(path: Path) -> str:
         return str(resolved)
 
 
+def _empty_observations() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "measure_id": pd.Series(dtype=object),
+            "period": pd.Series(dtype=object),
+            "date": pd.Series(dtype="datetime64[ns]"),
+            **{c: pd.Series(dtype="float64") for c in ("value", "numerator", "denominator")},
+            "revision": pd.Series(dtype="int64"),
+            "load_id": pd.Series(dtype="int64"),
+        }
+    )
+
+
 class Store:
     """The DuckDB store of observations and loads.
 
@@ -444,9 +457,9 @@ class Store:
             "ORDER BY measure_id, period"
         )
         frame = self._query(sql, params, OBSERVATION_COLUMNS)
-        frame.insert(2, "date", pd.to_datetime(frame["period"].astype(str) + "-01"))
         if frame.empty:
-            frame = frame.reindex(columns=OBSERVATION_COLUMNS)
+            return _empty_observations()
+        frame.insert(2, "date", pd.to_datetime(frame["period"] + "-01"))
         return frame.reset_index(drop=True)
 
     def latest_period(self) -> str | None:
