@@ -1,0 +1,58 @@
+"""Shared fixtures: the demo store and built packs, made once per test session.
+
+Building a pack runs real papermill with a real kernel, so the expensive fixtures are
+session-scoped and shared by the pack tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.build import build_pack
+from helpers.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_PERIOD = "2026-10"
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh store holding every bundled demo extract."""
+    path = tmp_path_factory.mktemp("store") / "tracker.duckdb"
+    with Store(path) as store:
+        store.load([ROOT / "data" / "extracts"])
+    return path
+
+
+def make_project(folder: Path, chapters: list, extra_notebooks: dict[str, Path] | None = None) -> Path:
+    """A copy of the project with its own chapter list (for small, fast builds)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    config["book"]["chapters"] = chapters
+    (folder / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    data = folder / "data"
+    data.mkdir()
+    for item in (ROOT / "data").iterdir():
+        if item.is_file() and item.suffix in (".yml", ".csv", ".md"):
+            shutil.copy2(item, data / item.name)
+    for name, source in (extra_notebooks or {}).items():
+        shutil.copy2(source, folder / "notebooks" / name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_pack(tmp_path_factory: pytest.TempPathFactory, demo_store: Path):
+    """The full demo pack for the latest month, built to executed notebooks (no Quarto)."""
+    output = tmp_path_factory.mktemp("output")
+    result = build_pack(DEMO_PERIOD, root=ROOT, store_path=demo_store, output=output, render=False)
+    return result
