@@ -219,6 +219,17 @@ def test_point_colours_have_non_text_contrast() -> None:
         assert contrast_ratio(colour) >= 3.0, colour  # WCAG 2.2 1.4.11 against white
 
 
+def test_chart_shows_itself_in_notebooks() -> None:
+    # not registered with pyplot (nothing to close), yet a notebook cell ending in it shows a PNG
+    fig = spc_chart(
+        load("readme_rqm_target1200_decrease"), case_measure("readme_rqm_target1200_decrease")
+    )
+    assert fig._repr_png_().startswith(b"\x89PNG")
+    import matplotlib.pyplot as plt
+
+    assert fig not in map(plt.figure, plt.get_fignums())
+
+
 def test_chart_draws_into_the_callers_axes() -> None:
     fig = Figure(figsize=(8, 4))
     ax = fig.add_subplot()

@@ -7,6 +7,7 @@ both colour and shape; the variation and assurance icons top right; the latest v
 
 from __future__ import annotations
 
+import io
 import textwrap
 
 import numpy as np
@@ -32,6 +33,7 @@ from helpers.charts.points import latest_valid, prepare, process_changes
 from helpers.charts.style import (
     COLOURS,
     DASHES,
+    DPI,
     FIGSIZE,
     FONT_SIZE,
     LINE_WIDTHS,
@@ -46,6 +48,19 @@ _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 ICON_SIZE = 17.0  # points across
 LEGEND_COLUMNS = 4
 LEGEND_GAP = 20.0  # points from the bottom of the axes to the legend (clears the months)
+
+
+class ChartFigure(Figure):
+    """A figure outside pyplot that still shows itself in Jupyter (as PNG) when returned.
+
+    Not registering with pyplot means nothing to close and no duplicate inline image; the
+    _repr_png_ hook lets a notebook cell that ends with spc_chart(...) show the chart.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+        return buffer.getvalue()
 
 
 def sentence_case(text: str) -> str:
@@ -284,7 +299,7 @@ def spc_chart(
     with chart_style():
         own = ax is None
         if ax is None:
-            fig = Figure(figsize=FIGSIZE, layout="none")
+            fig = ChartFigure(figsize=FIGSIZE, layout="none")
             ax = fig.add_subplot()
         else:
             fig = ax.get_figure()
