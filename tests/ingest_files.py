@@ -18,8 +18,12 @@ CATALOGUE = Path(__file__).parent / "data" / "ingest_measures.yml"
 
 
 def write_csv(
-    path: Path, rows: Iterable[Sequence[object]], header: Sequence[str] = LONG_HEADER,
-    bom: bool = True, crlf: bool = True, encoding: str = "utf-8",
+    path: Path,
+    rows: Iterable[Sequence[object]],
+    header: Sequence[str] = LONG_HEADER,
+    bom: bool = True,
+    crlf: bool = True,
+    encoding: str = "utf-8",
 ) -> Path:
     """A CSV as Excel's 'CSV UTF-8' writes it (BOM, CRLF). Cells are written as given."""
     newline = "\r\n" if crlf else "\n"
@@ -44,8 +48,11 @@ def month_start(period: str) -> dt.datetime:
 
 
 def write_long_xlsx(
-    path: Path, rows: Iterable[Sequence[object]], percent_ids: Iterable[str] = (),
-    sheet: str = "Scorecard", header: Sequence[str] = LONG_HEADER,
+    path: Path,
+    rows: Iterable[Sequence[object]],
+    percent_ids: Iterable[str] = (),
+    sheet: str = "Scorecard",
+    header: Sequence[str] = LONG_HEADER,
 ) -> Path:
     """The early help workbook: Excel dates in `period`, percent values as 0.635 shown 63.5%.
 
@@ -75,15 +82,19 @@ def month_labels(end: str, months: int = 12) -> list[str]:
 
 
 def write_wide_xlsx(
-    path: Path, end: str, figures: dict[str, Sequence[object]], sheet: str = "Workforce",
+    path: Path,
+    end: str,
+    figures: dict[str, Sequence[object]],
+    sheet: str = "Workforce",
     labels: Sequence[object] | None = None,
 ) -> Path:
     """The workforce sheet: measure_id, measure, then one column per month headed 'Oct 2026'."""
-    labels = list(labels) if labels is not None else month_labels(end, len(next(iter(figures.values()))))
+    if labels is None:
+        labels = month_labels(end, len(next(iter(figures.values()))))
     book = Workbook()
     ws = book.active
     ws.title = sheet
-    ws.append(["measure_id", "measure", *labels])
+    ws.append(["measure_id", "measure", *list(labels)])
     for measure, values in figures.items():
         ws.append([measure, measure.replace("_", " ").title(), *values])
     path.parent.mkdir(parents=True, exist_ok=True)
