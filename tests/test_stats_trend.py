@@ -108,3 +108,16 @@ def test_lag_rule():
         max(1, math.floor(4 * (n / 100) ** (2 / 9))) for n in (6, 24, 36, 100)
     ]
     assert newey_west_lags(100) == 4
+
+
+def test_month_labels_as_strings_or_timestamps_keep_their_gaps():
+    y = [10.0, 11.0, 13.0, 12.0, 14.0, 15.0, 17.0]
+    labels = ["2024-01", "2024-02", "2024-03", "2024-05", "2024-06", "2024-07", "2024-08"]
+    t = np.array([0, 1, 2, 4, 5, 6, 7], dtype=float)
+    expected = 12 * np.polyfit(t, y, 1)[0]
+    by_text = trend_slope(pd.Series(y, index=labels))
+    by_time = trend_slope(pd.Series(y, index=pd.to_datetime(labels)))
+    assert by_text.slope_per_year == pytest.approx(expected)
+    assert by_time.slope_per_year == pytest.approx(expected)
+    unlabelled = trend_slope(pd.Series(y, index=list("abcdefg")))  # plain points in order
+    assert unlabelled.slope_per_year == pytest.approx(12 * np.polyfit(np.arange(7.0), y, 1)[0])

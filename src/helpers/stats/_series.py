@@ -18,7 +18,11 @@ Baseline = int | Sequence[Any]
 
 
 def as_series(values: Any, name: str | None = None) -> pd.Series:
-    """A float Series; monthly indexes become a gap-free PeriodIndex (freq M), sorted."""
+    """A float Series; monthly indexes become a gap-free PeriodIndex (freq M), sorted.
+
+    Month labels may be Periods, Timestamps or strings like "2024-03"; any other index is
+    treated as consecutive points in order.
+    """
     if isinstance(values, pd.Series):
         s = values.astype(float)
     elif isinstance(values, Iterable) and not isinstance(values, str | bytes):
@@ -32,6 +36,11 @@ def as_series(values: Any, name: str | None = None) -> pd.Series:
         s.index = idx.to_period("M")
     elif isinstance(idx, pd.PeriodIndex):
         s.index = idx.asfreq("M")
+    elif len(idx) and all(isinstance(k, str) for k in idx):
+        try:  # month labels such as "2024-03"
+            s.index = pd.PeriodIndex(idx, freq="M")
+        except (ValueError, TypeError):
+            return s.reset_index(drop=True)
     else:
         return s.reset_index(drop=True) if not isinstance(idx, pd.RangeIndex) else s
     if s.index.has_duplicates:
