@@ -227,3 +227,72 @@ def loads(store: StoreOpt = None) -> None:
         "periods": "periods",
     }
     _console().print(_table(frame, f"{len(frame)} load(s)", columns))
+
+
+@app.command()
+def build(
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The month, YYYY-MM (default: the latest in the store)."),
+    ] = None,
+    store: StoreOpt = None,
+    no_render: Annotated[
+        bool, typer.Option("--no-render", help="Stop after the executed notebooks (no Quarto).")
+    ] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Notebooks run at once.")] = 2,
+) -> None:
+    """Build the month's pack into output/<period>/: notebooks, then HTML and PDF with Quarto.
+
+    Exit codes: 0 built; 2 bad input; 3 notebooks built but Quarto is missing or too old;
+    4 a chapter notebook failed; 5 Quarto failed. Only 0 and 3 publish a pack.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from helpers.build import EXIT_NO_QUARTO, BuildError, build_pack
+    from helpers.chapters import ChapterError
+    from helpers.periods import PeriodError
+
+    console = _console()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("checking inputs", total=None)
+
+        def on_progress(stage: str, detail: str) -> None:
+            if stage == "notebooks":
+                progress.advance(task)
+            progress.update(task, description=f"{stage}: {detail}")
+            if stage == "statistics":
+                progress.update(task, total=None)
+
+        try:
+            result = build_pack(
+                period,
+                store_path=store,
+                render=not no_render,
+                workers=workers,
+                on_progress=on_progress,
+            )
+        except (BuildError, ChapterError, CatalogueError, PeriodError, StoreBusy) as exc:
+            progress.stop()
+            code = getattr(exc, "exit_code", EXIT_INVALID)
+            raise _fail(f"The pack was not built.\n{exc}", code) from None
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items())
+    console.print(f"Pack for {result.period} in {result.folder} ({stages}).")
+    if result.rendered:
+        console.print(f"HTML: {result.folder / 'book' / 'index.html'}")
+        console.print(f"PDF:  {result.folder / f'vision-tracker-{result.period}.pdf'}")
+        return
+    console.print(
+        "The executed notebooks, the month's data and the manifest are in the pack folder; "
+        "no HTML or PDF was made."
+    )
+    if no_render:
+        return
+    typer.echo(result.quarto_message, err=True)
+    raise typer.Exit(EXIT_NO_QUARTO)

@@ -125,11 +125,11 @@ def reading(
         movement = f"{name} was unchanged at {now}"
     else:
         verb = "rose" if latest > previous else "fell"
-        movement = f"{name} {verb} from {format_value(previous, measure, long=True)} to {now}"
+        movement = f"{name} {verb} from {format_value(previous, measure)} to {now}"
     if flagged and rule:
         kind = KIND_WORDS.get(point_type or "", "unusual")
         because = RULE_WORDS.get(rule, rule)
-        verdict = f"this is beyond normal variation and is {kind}: {because}"
+        verdict = f"the latest figure is beyond normal variation and is {kind}: {because}"
     else:
         verdict = "this is within normal variation"
     sentence = f"{movement}; {verdict}."

@@ -91,18 +91,19 @@ def signals(month: MonthAnalysis) -> str:
     if v.empty:
         return "No measure changed beyond normal variation this month.\n"
     groups = [
-        ("special_cause_improvement", "Improvements"),
-        ("special_cause_concern", "Concerns"),
-        ("special_cause_neutral_high", "Unusual movements where neither direction is better"),
-        ("special_cause_neutral_low", None),
+        (("special_cause_improvement",), "Improvements"),
+        (("special_cause_concern",), "Concerns"),
+        (
+            ("special_cause_neutral_high", "special_cause_neutral_low"),
+            "Unusual figures where neither higher nor lower is better",
+        ),
     ]
     out = []
-    for point_type, heading in groups:
-        chosen = v[v["point_type"] == point_type]
+    for point_types, heading in groups:
+        chosen = v[v["point_type"].isin(point_types)]
         if chosen.empty:
             continue
-        if heading:
-            out.append(f"**{heading}**\n")
+        out.append(f"**{heading}**\n")
         for row in chosen.itertuples():
             out.append(f"- {row.sentence} (@fig-{slug(row.measure_id)})")
         out.append("")

@@ -19,13 +19,14 @@ FIGURE_DIR = Path("figures")
 
 def _numbers(points: pd.DataFrame, measure: Measure, months: int | None) -> str:
     frame = chart_table(points, measure)
+    unit_note = frame.attrs.get("unit_note", "")
     if months:
         frame = frame.tail(months)
     note = f"the last {len(frame)} months" if months else "every month"
     align = "l" + "r" * (len(frame.columns) - 2) + "l"
     return table(
         frame,
-        f"{measure.short_title}: {note} (full series in data/spc_points.csv)",
+        f"{measure.short_title}: {note} (full series in data/spc_points.csv). {unit_note}".strip(),
         f"{measure.id}-numbers" + ("" if months else "-full"),
         align,
     )
