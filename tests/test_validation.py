@@ -336,3 +336,20 @@ def test_an_empty_folder_is_a_problem(tmp_path, catalogue):
     (tmp_path / "2026-10").mkdir()
     [problem] = validate_paths([tmp_path / "2026-10"], catalogue, today=TODAY)
     assert problem.is_error and "no CSV or XLSX" in problem.message
+
+
+def test_percent_formatted_cell_for_a_count_is_an_error(tmp_path, catalogue):
+    path = write_long_xlsx(
+        tmp_path / "early_help_scorecard_2026-10.xlsx",
+        [("eh_contacts", "2026-10", 300, None, None)],
+        percent_ids={"eh_contacts"},  # 3.0 formatted 0.0% shows 300.0%
+    )
+    problem = the_error(check(path, catalogue))
+    assert_located(problem, path, 2, "value")
+    assert problem.cell == "C2" and "formatted as a percentage" in problem.message
+
+
+def test_percentage_that_looks_like_a_fraction_is_a_warning(tmp_path, catalogue):
+    path = social_care(tmp_path, [("assess_45wd", "2026-10", "0.8", "", "")])
+    [problem] = check(path, catalogue)
+    assert problem.severity == "warning" and "looks like a fraction (80%?)" in problem.message

@@ -59,16 +59,24 @@ def _fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
 def _catalogue(path: Path | None) -> Catalogue:
     try:
         return load_catalogue(path)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
     except CatalogueError as exc:
         raise _fail(f"Cannot read the catalogue: {exc}") from None
 
 
 def _paths(given: list[Path] | None) -> list[Path]:
-    return list(given) if given else [paths.extracts_dir()]
+    try:
+        return list(given) if given else [paths.extracts_dir()]
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _store(path: Path | None) -> Store:
-    return Store(path)
+    try:
+        return Store(path)
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
 
 
 def print_problems(problems: list[Problem]) -> None:

@@ -54,6 +54,7 @@ TIDY_COLUMNS = [
     "denominator_cell",
     "period_raw",
     "value_raw",
+    "value_percent_cell",
 ]
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -471,7 +472,8 @@ def _number(
     issues: list[Issue],
 ) -> float | None:
     try:
-        return parse_number(cell.value, allow_percent=allow_percent, percent_format=cell.percent)
+        percent = cell.percent and allow_percent  # only a value cell is read as a percentage
+        return parse_number(cell.value, allow_percent=allow_percent, percent_format=percent)
     except NumberError as exc:
         issues.append(
             Issue(
@@ -565,6 +567,7 @@ def _long_records(
                 else None,
                 "period_raw": period_cell.value,
                 "value_raw": value_cell.value,
+                "value_percent_cell": value_cell.percent,
             }
         )
     return records
@@ -606,6 +609,7 @@ def _wide_records(
                     "denominator_cell": None,
                     "period_raw": title,
                     "value_raw": cell.value,
+                    "value_percent_cell": cell.percent,
                 }
             )
         if not found and months:

@@ -272,6 +272,15 @@ def _check_measure(rec: object, measure: Measure, out: _Collector) -> None:
     value, num, den = rec.value, rec.numerator, rec.denominator
     where = {"row": rec.row, "measure_id": measure.id}
     value_at = {"column": rec.value_column, "cell": rec.value_cell}
+    if bool(rec.value_percent_cell) and measure.unit != "percent":
+        out.add(
+            f"the cell is formatted as a percentage (shows {_fmt(value)}%) but '{measure.id}' "
+            f"is a {measure.unit.replace('_', ' ')} measure.",
+            "Format the cell as a plain number so the figure is read as typed.",
+            **where,
+            **value_at,
+        )
+        return
     if measure.unit == "percent" and not is_missing(value) and not 0 <= value <= 100:
         out.add(
             f"the percentage {_fmt(value)} for '{measure.id}' is outside 0-100.",
@@ -280,6 +289,17 @@ def _check_measure(rec: object, measure: Measure, out: _Collector) -> None:
             **value_at,
         )
     has_num, has_den = not is_missing(num), not is_missing(den)
+    fraction = measure.unit == "percent" and not is_missing(value) and 0 < value < 1
+    if fraction and not (has_num or has_den) and not bool(rec.value_percent_cell):
+        out.add(
+            f"the percentage {_fmt(value)} for '{measure.id}' looks like a fraction "
+            f"({_fmt(value * 100)}%?).",
+            "Write percentages on the 0-100 scale (63.5 or 63.5%); ignore this if it is "
+            "really under 1%.",
+            severity="warning",
+            **where,
+            **value_at,
+        )
     if has_num != has_den:
         given, blank = ("numerator", "denominator") if has_num else ("denominator", "numerator")
         out.add(
