@@ -111,6 +111,12 @@ def test_a_revision_is_added_and_the_old_figure_kept(tmp_path, store, catalogue)
     assert rev["file_name"] == "social_care_scorecard_2026-10.csv"
     assert store.revisions(since_load=2).shape[0] == 1 and store.revisions(since_load=3).empty
     assert store.revisions(since=dt.datetime(2000, 1, 1)).shape[0] == 1
+    loaded_at = store.loads()["loaded_at"].iloc[1]
+    assert store.revisions(since=loaded_at).shape[0] == 1
+    assert store.revisions(since=loaded_at + pd.Timedelta(seconds=1)).empty
+    # half an hour before the load, written in Paris time (UTC+1 in November: wall clock after it)
+    in_paris = (loaded_at - pd.Timedelta(minutes=30)).tz_localize("UTC").tz_convert("Europe/Paris")
+    assert store.revisions(since=in_paris).shape[0] == 1
     assert store.observations(until="Sep 2026")["period"].tolist() == ["2026-09"]
 
 

@@ -481,7 +481,10 @@ class Store:
             params.append(int(since_load))
         if since is not None:
             where.append("l.loaded_at >= ?")
-            params.append(pd.Timestamp(since).tz_localize(None).to_pydatetime())
+            stamp = pd.Timestamp(since)
+            if stamp.tzinfo is not None:  # loaded_at is UTC without a zone
+                stamp = stamp.tz_convert("UTC").tz_localize(None)
+            params.append(stamp.to_pydatetime())
         sql = f"""
             SELECT n.measure_id, n.period, o.value AS old_value, n.value AS new_value,
                    o.numerator AS old_numerator, n.numerator AS new_numerator,
