@@ -33,7 +33,9 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def make_project(folder: Path, chapters: list, extra_notebooks: dict[str, Path] | None = None) -> Path:
+def make_project(
+    folder: Path, chapters: list, extra_notebooks: dict[str, Path] | None = None
+) -> Path:
     """A copy of the project with its own chapter list (for small, fast builds)."""
     folder.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))

@@ -52,12 +52,18 @@ def events() -> list[dict]:
 
 
 def test_every_chapter_ran_without_errors(pack: Path) -> None:
-    chapters = [c for c in book_chapter_files(read_quarto_config(ROOT / "_quarto.yml")) if c.endswith(".ipynb")]
+    chapters = [
+        c
+        for c in book_chapter_files(read_quarto_config(ROOT / "_quarto.yml"))
+        if c.endswith(".ipynb")
+    ]
     built = sorted(p.name for p in (pack / "notebooks").glob("*.ipynb"))
     assert built == sorted(chapters)
     for name in built:
         nb = nbformat.read(pack / "notebooks" / name, as_version=4)
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
         assert errors == [], f"{name} has an error output"
         assert nb.metadata["papermill"]["parameters"]["period"] == DEMO_PERIOD
 
@@ -71,7 +77,9 @@ def test_parameter_cells_are_hidden(pack: Path) -> None:
         # No cell prints code-like output (raw reprs) into the pack.
         for cell in nb.cells:
             for out in cell.get("outputs", []):
-                assert out.get("output_type") != "stream" or not out.get("text", "").strip(), path.name
+                assert out.get("output_type") != "stream" or not out.get("text", "").strip(), (
+                    path.name
+                )
 
 
 def test_every_figure_has_caption_alt_text_and_file(pack: Path, demo_pack) -> None:
@@ -135,7 +143,10 @@ def test_data_notes_show_revision_and_missing_month(pack: Path, events: list[dic
     assert "Revised figures" in notes and "Months with no figure" in notes
     for event in events:
         if event["kind"] == "missing_month":
-            assert ((missing["measure_id"] == event["measure_id"]) & (missing["period"] == event["start"])).any()
+            assert (
+                (missing["measure_id"] == event["measure_id"])
+                & (missing["period"] == event["start"])
+            ).any()
 
 
 def test_manifest(pack: Path, demo_pack) -> None:
@@ -147,7 +158,10 @@ def test_manifest(pack: Path, demo_pack) -> None:
     assert (pack / files["log"]).read_text().strip()
     assert "data/verdicts.csv" in files["data"] and "data/observations.csv" in files["data"]
     measures = ROOT / "data" / "measures.yml"
-    assert manifest["inputs"]["config"]["measures.yml"] == hashlib.sha256(measures.read_bytes()).hexdigest()
+    assert (
+        manifest["inputs"]["config"]["measures.yml"]
+        == hashlib.sha256(measures.read_bytes()).hexdigest()
+    )
     assert len(manifest["inputs"]["extracts"]) > 100
     assert manifest["versions"]["pandas"] == pd.__version__
     assert set(manifest["stage_seconds"]) >= {"check", "statistics", "notebooks", "total"}
@@ -165,7 +179,9 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-def test_failing_chapter_leaves_no_pack_and_previous_untouched(tmp_path: Path, demo_store: Path) -> None:
+def test_failing_chapter_leaves_no_pack_and_previous_untouched(
+    tmp_path: Path, demo_store: Path
+) -> None:
     project = make_project(tmp_path / "project", ["index.ipynb", "how-to-read.qmd"])
     output = tmp_path / "output"
     build_pack(DEMO_PERIOD, root=project, store_path=demo_store, output=output, render=False)
@@ -174,8 +190,15 @@ def test_failing_chapter_leaves_no_pack_and_previous_untouched(tmp_path: Path, d
     broken = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("period = None\npack_dir = '.'\nproject_dir = None")
     params.metadata["tags"] = ["parameters"]
-    broken.cells = [params, nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')")]
-    broken.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    broken.cells = [
+        params,
+        nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"),
+    ]
+    broken.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(broken, project / "notebooks" / "broken.ipynb")
     config = yaml.safe_load((project / "_quarto.yml").read_text())
     config["book"]["chapters"].append("broken.ipynb")
@@ -186,7 +209,9 @@ def test_failing_chapter_leaves_no_pack_and_previous_untouched(tmp_path: Path, d
     message = str(failure.value)
     assert "broken.ipynb" in message and "deliberate failure" in message and "cell " in message
     assert _tree(output / DEMO_PERIOD) == before
-    assert not [p for p in output.iterdir() if p.name.startswith(".")], "a build folder was left behind"
+    assert not [p for p in output.iterdir() if p.name.startswith(".")], (
+        "a build folder was left behind"
+    )
     assert (output / "_failed" / DEMO_PERIOD / "broken.ipynb").exists()
 
 
@@ -195,8 +220,12 @@ def test_rebuild_replaces_only_that_month(tmp_path: Path, demo_store: Path) -> N
     output = tmp_path / "output"
     build_pack("2026-09", root=project, store_path=demo_store, output=output, render=False)
     september = _tree(output / "2026-09")
-    first = build_pack(DEMO_PERIOD, root=project, store_path=demo_store, output=output, render=False)
-    second = build_pack(DEMO_PERIOD, root=project, store_path=demo_store, output=output, render=False)
+    first = build_pack(
+        DEMO_PERIOD, root=project, store_path=demo_store, output=output, render=False
+    )
+    second = build_pack(
+        DEMO_PERIOD, root=project, store_path=demo_store, output=output, render=False
+    )
     assert _tree(output / "2026-09") == september
     assert first.folder == second.folder == output / DEMO_PERIOD
     assert json.loads((output / DEMO_PERIOD / "manifest.json").read_text())["period"] == DEMO_PERIOD

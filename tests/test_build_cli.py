@@ -17,12 +17,16 @@ TRACKER = str(Path(sys.executable).with_name("tracker"))
 def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, **env}
     environment.pop("TRACKER_HOME", None)
-    return subprocess.run([TRACKER, *args], cwd=cwd, capture_output=True, text=True, env=environment)
+    return subprocess.run(
+        [TRACKER, *args], cwd=cwd, capture_output=True, text=True, env=environment
+    )
 
 
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_project(tmp_path_factory.mktemp("cli") / "project", ["index.ipynb", "how-to-read.qmd"])
+    return make_project(
+        tmp_path_factory.mktemp("cli") / "project", ["index.ipynb", "how-to-read.qmd"]
+    )
 
 
 def test_unreadable_period_is_bad_input(small_project: Path, demo_store: Path) -> None:

@@ -105,7 +105,7 @@ def analyse_month(
     observations = store.observations(until=period)
     changes = read_process_changes(root)
     benchmarks = read_benchmarks(root)
-    points = spc_points(observations, catalogue, changes)
+    points = spc_points(observations, catalogue, changes, until=period)
     verdicts = month_verdicts(observations, points, catalogue, period, benchmarks)
     revisions = store.revisions()
     if not revisions.empty:

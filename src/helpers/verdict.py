@@ -41,6 +41,9 @@ ASSURANCE_WORDS = {
     "fail": "will consistently miss the target unless something changes",
     "inconsistent": "will sometimes meet and sometimes miss the target",
 }
+#: Months needed before a seasonal adjustment changes the verdict: on shorter series noise alone
+#: often looks seasonal (about 1 in 5 series of 24 to 36 months; 1 in 70 at 48 months).
+SEASONAL_MIN_MONTHS = 48
 #: Moving-range limit: a month-to-month change above 3.267 x the average moving range is unusual.
 MR_LIMIT = 3.267
 #: Process limits are mean +/- 2.66 x average moving range, so their width is 5.32 x it.
@@ -54,17 +57,47 @@ def _with_dates(observations: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def spc_points(
-    observations: pd.DataFrame, catalogue: Catalogue, changes: pd.DataFrame
-) -> pd.DataFrame:
-    """SPC points for every measure in one call (facet = measure id)."""
-    return spc_result(observations, catalogue, changes).points
+def monthly_grid(observations: pd.DataFrame, until: str | None = None) -> pd.DataFrame:
+    """Every month from each measure's first figure to `until` (or its last), NaN where absent.
 
-
-def spc_result(observations: pd.DataFrame, catalogue: Catalogue, changes: pd.DataFrame, **variants):
-    """ptd_spc over all catalogue measures with their directions, targets and rebases."""
+    The store holds only the months that were supplied; the SPC engine treats a NaN value as a
+    gap (no run or moving range spans it), so absent months must become explicit NaN rows.
+    """
     frame = _with_dates(observations)
-    frame = frame[frame["measure_id"].isin(catalogue.ids)]
+    pieces = []
+    for measure_id, rows in frame.groupby("measure_id", sort=False):
+        last = until or rows["period"].max()
+        months = pd.period_range(rows["period"].min(), last, freq="M").astype(str)
+        full = rows.drop(columns="date").set_index("period").reindex(months)
+        full.index.name = "period"
+        full["measure_id"] = measure_id
+        pieces.append(full.reset_index())
+    if not pieces:
+        return frame
+    grid = pd.concat(pieces, ignore_index=True)
+    grid["date"] = pd.PeriodIndex(grid["period"], freq="M").to_timestamp()
+    return grid
+
+
+def spc_points(
+    observations: pd.DataFrame,
+    catalogue: Catalogue,
+    changes: pd.DataFrame,
+    until: str | None = None,
+) -> pd.DataFrame:
+    """SPC points for every measure in one call (facet = measure id), gaps as NaN points."""
+    return spc_result(observations, catalogue, changes, until=until).points
+
+
+def spc_result(
+    observations: pd.DataFrame,
+    catalogue: Catalogue,
+    changes: pd.DataFrame,
+    until: str | None = None,
+    **variants,
+):
+    """ptd_spc over all catalogue measures with their directions, targets and rebases."""
+    frame = monthly_grid(observations[observations["measure_id"].isin(catalogue.ids)], until)
     present = set(frame["measure_id"])
     measures = [m for m in catalogue.measures.values() if m.id in present]
     rebase: dict[str, list[str]] = {}
@@ -134,7 +167,7 @@ def reading(
         verdict = "this is within normal variation"
     sentence = f"{movement}; {verdict}."
     if seasonal_note:
-        sentence = f"{sentence[:-1]} {seasonal_note}."
+        sentence = f"{sentence} {seasonal_note}."
     return sentence[0].upper() + sentence[1:]
 
 
@@ -233,9 +266,11 @@ def month_verdicts(
             evidence = evidence_for(
                 frame[["period", "value", "numerator", "denominator"]], measure, trend_start=start
             )
-            row.update(evidence.numbers)
+            # latest_value here is the pack month's figure; the evidence's is the last one.
+            row.update({k: x for k, x in evidence.numbers.items() if k != "latest_value"})
             row["evidence"] = "\n".join(evidence.sentences)
-            if evidence.numbers.get("strongly_seasonal") is True and not math.isnan(latest):
+            seasonal = evidence.numbers.get("strongly_seasonal") is True
+            if seasonal and len(frame) >= SEASONAL_MIN_MONTHS and not math.isnan(latest):
                 seasonal_type, seasonal_note = _seasonal_check(frame, measure, period)
         else:
             row["evidence"] = "Too few months for the statistical checks."
