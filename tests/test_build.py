@@ -11,12 +11,11 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from conftest import DEMO_PERIOD, ROOT, make_project
 
 from helpers.build import NotebookFailed, build_pack
 from helpers.chapters import book_chapter_files, read_quarto_config
 from helpers.report.markdown import slug
-
-from conftest import DEMO_PERIOD, ROOT, make_project
 
 FIGURE = re.compile(r"!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\{(?P<attrs>[^}]*)\}")
 ASSURANCE = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent"}
