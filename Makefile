@@ -20,6 +20,10 @@ $(BIN)/tracker: pyproject.toml
 	    && echo "Quarto installed from PyPI (quarto-cli)." \
 	    || echo "Quarto could not be installed here (quarto-cli needs to download it); the pack will stop after the executed notebooks."; \
 	fi
+	@# With Quarto present, the rendered HTML is checked with axe-core (needs Chromium too).
+	@if [ -n "$$(command -v quarto)" ] || [ -x $(BIN)/quarto ] || [ -n "$$QUARTO_PATH" ]; then \
+	  $(BIN)/pip install --quiet -e ".[dev,a11y]" || echo "The accessibility check's packages could not be installed; that test will be skipped."; \
+	fi
 	touch $(BIN)/tracker
 
 setup: $(BIN)/tracker
