@@ -40,7 +40,9 @@ def main() -> None:
         with Store(store) as s:
             report = s.load([ROOT / "data" / "extracts"])
         load_seconds = time.perf_counter() - started
-        print(f"  load      {load_seconds:7.2f} s  ({report.rows:,} rows from {len(report.files)} files)")
+        print(
+            f"  load      {load_seconds:7.2f} s  ({report.rows:,} rows from {len(report.files)} files)"
+        )
         runs: list[dict[str, float]] = []
         for i in range(args.repeat):
             result = build_pack(
@@ -52,11 +54,15 @@ def main() -> None:
                 workers=args.workers,
             )
             runs.append(result.stages)
-            print(f"  build {i + 1}: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.stages.items()))
+            print(
+                f"  build {i + 1}: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.stages.items())
+            )
         for stage in ("statistics", "notebooks", "render", "total"):
             values = [r[stage] for r in runs if stage in r]
             if values:
-                print(f"  {stage:<9} {min(values):7.2f} s best, {statistics.median(values):.2f} s median")
+                print(
+                    f"  {stage:<9} {min(values):7.2f} s best, {statistics.median(values):.2f} s median"
+                )
 
 
 if __name__ == "__main__":

@@ -65,6 +65,12 @@ def test_every_chapter_ran_without_errors(pack: Path) -> None:
         ]
         assert errors == [], f"{name} has an error output"
         assert nb.metadata["papermill"]["parameters"]["period"] == DEMO_PERIOD
+        # Every chapter opens with its title as a heading, before any code or output.
+        assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), name
+    themes = yaml.safe_load((ROOT / "data" / "themes.yml").read_text())["themes"]
+    for theme in themes:
+        first = nbformat.read(pack / "notebooks" / f"{theme['id']}.ipynb", as_version=4).cells[0]
+        assert first.source.startswith(f"# {theme['title']} {{#sec-")
 
 
 def test_parameter_cells_are_hidden(pack: Path) -> None:

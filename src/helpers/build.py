@@ -123,7 +123,8 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
         pdfs = sorted(book.glob("*.pdf"))
         if pdfs:
             pdf_name = f"vision-tracker-{period}.pdf"
-            shutil.move(str(pdfs[0]), stage / pdf_name)
+            # Kept in the book too, where the HTML's download link points.
+            shutil.copy2(pdfs[0], stage / pdf_name)
             files["pdf"] = pdf_name
         book.rename(stage / "book")
         files["html"] = "book/index.html"
@@ -169,7 +170,7 @@ def build_pack(
                 else f"The store has no figures for {period}. Load the extracts first."
             )
         config = chapters.read_quarto_config(root / "_quarto.yml")
-        plan = chapters.plan_chapters(config, root / "notebooks", list(catalogue.themes))
+        plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
         output.mkdir(parents=True, exist_ok=True)
         stage = output / f".build-{period}-{os.getpid()}"
         if stage.exists():
@@ -217,6 +218,7 @@ def build_pack(
                         **chapter.parameters,
                     },
                     stage,
+                    chapter.title,
                 ): chapter
                 for chapter in runs
             }

@@ -29,6 +29,8 @@ class Chapter:
     target: str
     source: Path
     parameters: dict[str, Any] = field(default_factory=dict)
+    #: A title the build puts at the top of a shared notebook's chapter (theme chapters).
+    title: str | None = None
 
     @property
     def executes(self) -> bool:
@@ -57,15 +59,19 @@ def read_quarto_config(path: Path) -> dict[str, Any]:
 
 
 def plan_chapters(
-    quarto_config: dict[str, Any], notebooks_dir: Path, theme_ids: list[str]
+    quarto_config: dict[str, Any], notebooks_dir: Path, themes: dict[str, Any]
 ) -> list[Chapter]:
-    """Map every chapter file in _quarto.yml to the notebook or page that makes it."""
+    """Map every chapter file in _quarto.yml to the notebook or page that makes it.
+
+    themes: theme id -> helpers.catalogue.Theme (its title heads the theme's chapter).
+    """
     plan: list[Chapter] = []
     for target in book_chapter_files(quarto_config):
         stem = Path(target).stem
         direct = notebooks_dir / target
-        if stem in theme_ids and Path(target).suffix == ".ipynb":
-            plan.append(Chapter(target, notebooks_dir / THEME_NOTEBOOK, {"theme": stem}))
+        if stem in themes and Path(target).suffix == ".ipynb":
+            title = f"{themes[stem].title} {{#sec-{stem.replace('_', '-')}}}"
+            plan.append(Chapter(target, notebooks_dir / THEME_NOTEBOOK, {"theme": stem}, title))
         elif direct.exists():
             plan.append(Chapter(target, direct))
         else:

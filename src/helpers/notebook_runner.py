@@ -30,9 +30,12 @@ class NotebookError(RuntimeError):
         super().__init__(f"Chapter {chapter.name} failed in {where}: {error}\n{snippet}")
 
 
-def hide_parameter_cells(path: Path) -> None:
-    """Tag papermill's parameter cells `remove-cell` and drop widget state Quarto would fetch."""
+def hide_parameter_cells(path: Path, title: str | None = None) -> None:
+    """Tag papermill's parameter cells `remove-cell`, drop widget state Quarto would fetch, and
+    put the chapter title first where one shared notebook makes several chapters."""
     nb = nbformat.read(path, as_version=4)
+    if title:
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"# {title}"))
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         if any(t in tags for t in HIDDEN_TAGS) and "remove-cell" not in tags:
@@ -50,7 +53,9 @@ def _first_error(path: Path) -> tuple[int | None, str, str]:
     return None, "unknown error", ""
 
 
-def run_notebook(source: Path, target: Path, parameters: dict[str, Any], cwd: Path) -> float:
+def run_notebook(
+    source: Path, target: Path, parameters: dict[str, Any], cwd: Path, title: str | None = None
+) -> float:
     """Execute source into target with the parameters; returns seconds taken."""
     started = time.perf_counter()
     try:
@@ -73,7 +78,7 @@ def run_notebook(source: Path, target: Path, parameters: dict[str, Any], cwd: Pa
         ) from None
     except Exception as exc:  # kernel died, notebook unreadable: still a chapter failure
         raise NotebookError(target, None, f"{type(exc).__name__}: {exc}", "") from None
-    hide_parameter_cells(target)
+    hide_parameter_cells(target, title)
     return time.perf_counter() - started
 
 

@@ -51,7 +51,8 @@ def intro(month: MonthAnalysis) -> str:
         f"This month **{signals}** measure{'s' if signals != 1 else ''} showed a change beyond "
         f"normal variation. The figures in this pack can be downloaded as "
         f"[data/verdicts.csv](data/verdicts.csv) (one row per measure) and "
-        f"[data/observations.csv](data/observations.csv) (every month of every measure).\n"
+        f"[data/observations.csv](data/observations.csv) (every month of every measure), and "
+        f"the whole pack as a [PDF](vision-tracker-{month.period}.pdf).\n"
     )
 
 

@@ -30,13 +30,24 @@ def _cell(value: object) -> str:
 
 
 def table(frame: pd.DataFrame, caption: str, label: str, align: str | None = None) -> str:
-    """A pipe table with a caption and a `tbl-` label. align: one of l/r per column."""
+    """A pipe table with a caption and a `tbl-` label. align: one of l/r per column.
+
+    Pandoc sizes wide pipe tables by the dashes under each header, so the dashes follow each
+    column's longest entry: equal dashes give equal narrow columns and heavy hyphenation in the PDF.
+    """
     headers = [str(c) for c in frame.columns]
     align = align or "l" * len(headers)
-    rule = [("---:" if a == "r" else ":---") for a in align]
+    cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [
+        min(40, max([len(headers[i])] + [len(r[i]) for r in cells] + [3]))
+        for i in range(len(headers))
+    ]
+    rule = [
+        ("-" * (w - 1) + ":") if a == "r" else (":" + "-" * (w - 1))
+        for w, a in zip(widths, align, strict=True)
+    ]
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(rule) + "|"]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
+    lines += ["| " + " | ".join(r) + " |" for r in cells]
     return "\n".join(lines) + f"\n\n: {caption} {{#tbl-{slug(label)}}}\n"
 
 

@@ -88,7 +88,8 @@ def theme_chapter(month: MonthAnalysis, theme_id: str) -> str:
         f"{len(flagged)} changed beyond normal variation this month.\n"
     )
     sections = [measure_section(month, m) for m in measures]
-    return f"# {theme.title} {{#sec-{slug(theme_id)}}}\n\n{lead}\n" + "\n".join(sections)
+    # The chapter's title is a markdown cell the build adds, so Quarto sees it before any output.
+    return f"{lead}\n" + "\n".join(sections)
 
 
 def deep_dive(month: MonthAnalysis, measure_ids: list[str]) -> str:

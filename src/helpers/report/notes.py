@@ -62,8 +62,7 @@ def missing(month: MonthAnalysis) -> str:
     return (
         "These months have no figure. The charts show a gap; the statistical process control "
         "calculations leave the month out rather than guess it, so a gap never creates a "
-        "signal.\n\n"
-        + table(frame, "Months with no figure", "missing-months")
+        "signal.\n\n" + table(frame, "Months with no figure", "missing-months")
     )
 
 
