@@ -40,9 +40,8 @@ def main() -> None:
         with Store(store) as s:
             report = s.load([ROOT / "data" / "extracts"])
         load_seconds = time.perf_counter() - started
-        print(
-            f"  load      {load_seconds:7.2f} s  ({report.rows:,} rows from {len(report.files)} files)"
-        )
+        files = len(report.files)
+        print(f"  load      {load_seconds:7.2f} s  ({report.rows:,} rows from {files} files)")
         runs: list[dict[str, float]] = []
         for i in range(args.repeat):
             result = build_pack(
@@ -60,9 +59,8 @@ def main() -> None:
         for stage in ("statistics", "notebooks", "render", "total"):
             values = [r[stage] for r in runs if stage in r]
             if values:
-                print(
-                    f"  {stage:<9} {min(values):7.2f} s best, {statistics.median(values):.2f} s median"
-                )
+                best, median = min(values), statistics.median(values)
+                print(f"  {stage:<9} {best:7.2f} s best, {median:.2f} s median")
 
 
 if __name__ == "__main__":
