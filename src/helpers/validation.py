@@ -67,7 +67,7 @@ def display_path(path: Path) -> str:
     """The path as a person typed it: relative to the current folder when inside it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):  # outside the current folder, or the folder is gone
         return str(path)
 
 
