@@ -23,7 +23,9 @@ FILES = {
     "revisions": "revisions.csv",
     "missing": "missing_months.csv",
     "loads": "loads.csv",
+    "warnings": "validation_warnings.csv",
 }
+WARNING_COLUMNS = ["file", "row", "column", "measure_id", "message", "fix"]
 
 
 @dataclass
@@ -38,6 +40,7 @@ class MonthAnalysis:
     revisions: pd.DataFrame
     missing: pd.DataFrame
     loads: pd.DataFrame
+    warnings: pd.DataFrame
     benchmarks: pd.DataFrame
     process_changes: pd.DataFrame
     selections: list[str]
@@ -95,6 +98,37 @@ def missing_months(observations: pd.DataFrame, catalogue: Catalogue, period: str
     return pd.DataFrame(rows, columns=["measure_id", "period", "note"])
 
 
+def month_loads(loads: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The loads that carried figures for the month (its extracts, including rolling sheets)."""
+    if loads.empty:
+        return loads
+    carried = loads["periods"].astype(str).str.split(",").apply(lambda ps: period in ps)
+    return loads[carried]
+
+
+def month_warnings(
+    loads: pd.DataFrame, period: str, catalogue: Catalogue, root: Path
+) -> pd.DataFrame:
+    """Validation warnings (not errors: those stop a load) in the month's extract files.
+
+    Warnings are not stored, so the month's files are checked again where they are still on
+    disk unchanged (same content hash as when loaded).
+    """
+    from helpers.manifest import file_hash
+    from helpers.validation import check_file
+
+    rows = []
+    for load in month_loads(loads, period).itertuples():
+        path = Path(load.file_path)
+        path = path if path.is_absolute() else root / path
+        if not path.exists() or file_hash(path) != load.content_hash:
+            continue
+        for problem in check_file(path, catalogue).problems:
+            if not problem.is_error:
+                rows.append({c: getattr(problem, c) for c in WARNING_COLUMNS})
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
 def analyse_month(
     store, catalogue: Catalogue, period: str, root: Path | None = None
 ) -> MonthAnalysis:
@@ -107,10 +141,11 @@ def analyse_month(
     benchmarks = read_benchmarks(root)
     points = spc_points(observations, catalogue, changes, until=period)
     verdicts = month_verdicts(observations, points, catalogue, period, benchmarks)
+    loads = store.loads()
+    # Revisions since the last pack: those made by the loads that brought this month's figures.
     revisions = store.revisions()
     if not revisions.empty:
-        revisions = revisions[revisions["period"].astype(str) <= period]
-    loads = store.loads()
+        revisions = revisions[revisions["load_id"].isin(month_loads(loads, period)["load_id"])]
     return MonthAnalysis(
         period=period,
         catalogue=catalogue,
@@ -120,6 +155,7 @@ def analyse_month(
         revisions=revisions.reset_index(drop=True),
         missing=missing_months(observations, catalogue, period),
         loads=loads,
+        warnings=month_warnings(loads, period, catalogue, root or paths.project_root()),
         benchmarks=benchmarks,
         process_changes=changes,
         selections=read_selections(period, root),

@@ -11,7 +11,15 @@ from helpers.analysis import read_month as load
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
 from helpers.report.markdown import figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
-from helpers.report.notes import council_plan, loads, missing, process_changes, revisions, sources
+from helpers.report.notes import (
+    council_plan,
+    loads,
+    missing,
+    process_changes,
+    revisions,
+    sources,
+    warnings,
+)
 
 __all__ = [
     "MonthAnalysis",
@@ -34,4 +42,5 @@ __all__ = [
     "sources",
     "table",
     "theme_chapter",
+    "warnings",
 ]

@@ -26,7 +26,7 @@ def revisions(month: MonthAnalysis) -> str:
     """Earlier months whose figures were changed by a later extract."""
     r = month.revisions
     if r.empty:
-        return "No earlier figures have been revised.\n"
+        return "This month's extracts did not change any earlier figures.\n"
     frame = pd.DataFrame(
         {
             "Measure": [month.catalogue[m].short_title for m in r["measure_id"]],
@@ -41,8 +41,8 @@ def revisions(month: MonthAnalysis) -> str:
         }
     )
     return (
-        "A later extract changed these figures. The pack always uses the latest figure; the "
-        "earlier one is kept in the store.\n\n"
+        "This month's extracts changed these earlier figures. The pack always uses the latest "
+        "figure; the earlier one is kept in the store.\n\n"
         + table(frame, "Revised figures", "revisions", "llrrl")
     )
 
@@ -63,6 +63,28 @@ def missing(month: MonthAnalysis) -> str:
         "These months have no figure. The charts show a gap; the statistical process control "
         "calculations leave the month out rather than guess it, so a gap never creates a "
         "signal.\n\n" + table(frame, "Months with no figure", "missing-months")
+    )
+
+
+def warnings(month: MonthAnalysis) -> str:
+    """Things in this month's extract files that did not stop them loading but need a look."""
+    w = month.warnings
+    if w.empty:
+        return "The checks on this month's extract files found nothing to warn about.\n"
+    frame = pd.DataFrame(
+        {
+            "File": w["file"].astype(str).str.rsplit("/", n=1).str[-1],
+            "Row": w["row"].map(lambda r: "" if pd.isna(r) else str(int(r))),
+            "Column": w["column"].fillna(""),
+            "What was found": w["message"],
+        }
+    )
+    return (
+        "These did not stop the files loading, but the team that produces the extract may want "
+        "to look at them.\n\n"
+        + table(
+            frame, "Validation warnings in this month's extracts", "validation-warnings", "lrll"
+        )
     )
 
 
