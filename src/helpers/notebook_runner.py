@@ -22,12 +22,20 @@ HIDDEN_TAGS = ("injected-parameters", "parameters")
 class NotebookError(RuntimeError):
     """A chapter notebook failed; str() names the chapter, the cell and the error."""
 
-    def __init__(self, chapter: Path, cell_index: int | None, error: str, source: str) -> None:
+    def __init__(
+        self,
+        chapter: Path,
+        cell_index: int | None,
+        error: str,
+        code: str,
+        notebook: Path | None = None,
+    ) -> None:
         self.chapter = chapter
         self.cell_index = cell_index
         where = f"cell {cell_index}" if cell_index is not None else "a cell"
-        snippet = "\n".join("    " + line for line in source.strip().splitlines()[:12])
-        super().__init__(f"Chapter {chapter.name} failed in {where}: {error}\n{snippet}")
+        origin = f" (from {notebook.parent.name}/{notebook.name})" if notebook else ""
+        snippet = "\n".join("    " + line for line in code.strip().splitlines()[:12])
+        super().__init__(f"Chapter {chapter.name}{origin} failed in {where}: {error}\n{snippet}")
 
 
 def hide_parameter_cells(path: Path, title: str | None = None) -> None:
@@ -45,11 +53,20 @@ def hide_parameter_cells(path: Path, title: str | None = None) -> None:
 
 
 def _first_error(path: Path) -> tuple[int | None, str, str]:
+    """The failing cell as the analyst sees it in the source notebook (1-based), its error and code.
+
+    Papermill adds its parameters cell and a banner cell to the executed copy; neither counts.
+    """
     nb = nbformat.read(path, as_version=4)
-    for index, cell in enumerate(nb.cells):
+    number = 0
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        number += 1
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                return index, f"{out.get('ename')}: {out.get('evalue')}", cell.source
+                return number, f"{out.get('ename')}: {out.get('evalue')}", cell.source
     return None, "unknown error", ""
 
 
@@ -68,16 +85,17 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             report_mode=False,
+            # The kernel otherwise warns on every start about local TCP; members never see it.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except papermill.PapermillExecutionError as exc:
         index, error, cell_source = (
             _first_error(target) if target.exists() else (None, str(exc), "")
         )
-        raise NotebookError(
-            target, index, error or f"{exc.ename}: {exc.evalue}", cell_source
-        ) from None
+        error = error or f"{exc.ename}: {exc.evalue}"
+        raise NotebookError(target, index, error, cell_source, source) from None
     except Exception as exc:  # kernel died, notebook unreadable: still a chapter failure
-        raise NotebookError(target, None, f"{type(exc).__name__}: {exc}", "") from None
+        raise NotebookError(target, None, f"{type(exc).__name__}: {exc}", "", source) from None
     hide_parameter_cells(target, title)
     return time.perf_counter() - started
 
