@@ -7,9 +7,11 @@ match this pack to the quarterly Council Plan report by its measure numbers.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from helpers.analysis import MonthAnalysis
+from helpers.analysis import MonthAnalysis, month_loads
 from helpers.charts.formatting import format_value
 from helpers.charts.icons import icon_text
 from helpers.report.glance import month_name
@@ -89,20 +91,24 @@ def warnings(month: MonthAnalysis) -> str:
 
 
 def loads(month: MonthAnalysis) -> str:
-    """The extract files behind the month's figures."""
+    """The extract files that brought this month's figures."""
     frame = month.loads
     if frame.empty:
         return ""
-    latest = frame.sort_values("loaded_at").tail(6)
+    these = month_loads(frame, month.period).sort_values("load_id")
     shown = pd.DataFrame(
         {
-            "File": latest["file_name"].astype(str),
-            "Rows": latest["rows"].astype(int).astype(str),
-            "Loaded": pd.to_datetime(latest["loaded_at"]).dt.strftime("%d %b %Y %H:%M"),
+            "File": these["file_name"].astype(str),
+            "Figures": these["rows"].astype(int).astype(str),
+            "New": these["new_rows"].astype(int).astype(str),
+            "Revised": these["revised_rows"].astype(int).astype(str),
+            "Loaded": pd.to_datetime(these["loaded_at"]).dt.strftime("%d %b %Y %H:%M"),
         }
     )
-    return f"In all {len(frame)} extract files have been loaded. The most recent:\n\n" + table(
-        shown, "Most recently loaded extract files", "loads", "lrl"
+    return (
+        f"This month's figures came from the files below; in all {len(frame)} extract files have "
+        "been loaded since the store began, and every one is kept with its content hash.\n\n"
+        + table(shown, f"Extract files for {month_name(month.period)}", "loads", "lrrrl")
     )
 
 
@@ -120,6 +126,11 @@ def process_changes(month: MonthAnalysis) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _reference_order(ref: str) -> tuple:
+    """'CP 1.10' after 'CP 1.9': compare the numbers as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(ref)))
+
+
 def council_plan(month: MonthAnalysis) -> str:
     """Measures reported in the quarterly Council Plan report, by its reference."""
     v = month.verdicts[month.verdicts["council_plan_ref"].notna()].copy()
@@ -131,7 +142,8 @@ def council_plan(month: MonthAnalysis) -> str:
         quarter_end = quarter_end - 3
     obs = month.observations
     rows = []
-    for r in v.sort_values("council_plan_ref").itertuples():
+    v["order"] = v["council_plan_ref"].map(_reference_order)
+    for r in v.sort_values("order").itertuples():
         m = month.catalogue[r.measure_id]
         at_q = obs[(obs["measure_id"] == r.measure_id) & (obs["period"] == str(quarter_end))]
         rows.append(
