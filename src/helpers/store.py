@@ -36,6 +36,17 @@ from helpers.periods import format_period
 from helpers.validation import CheckedFile, Problem, check_paths
 
 DEFAULT_LOCK_TIMEOUT = 120.0
+#: The columns of the observations table, in order.
+STORED_COLUMNS = [
+    "measure_id",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "revision",
+    "load_id",
+    "source_row",
+]
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS loads (
     load_id INTEGER PRIMARY KEY,
@@ -416,16 +427,7 @@ class Store:
         if new_rows:
             frame = pd.DataFrame(
                 new_rows,
-                columns=[
-                    "measure_id",
-                    "period",
-                    "value",
-                    "numerator",
-                    "denominator",
-                    "revision",
-                    "load_id",
-                    "source_row",
-                ],
+                columns=STORED_COLUMNS,
             )
             con.register("incoming", frame)
             con.execute("INSERT INTO observations SELECT * FROM incoming")
@@ -505,18 +507,7 @@ class Store:
             "SELECT o.*, l.file_name, l.loaded_at FROM observations o JOIN loads l USING (load_id) "
             "WHERE measure_id = ? ORDER BY period, revision",
             [measure_id],
-            [
-                "measure_id",
-                "period",
-                "value",
-                "numerator",
-                "denominator",
-                "revision",
-                "load_id",
-                "source_row",
-                "file_name",
-                "loaded_at",
-            ],
+            [*STORED_COLUMNS, "file_name", "loaded_at"],
         )
 
     def loads(self) -> pd.DataFrame:
