@@ -89,8 +89,11 @@ def test_parameter_cells_are_hidden(pack: Path) -> None:
 
 def test_every_figure_has_caption_alt_text_and_file(pack: Path, demo_pack) -> None:
     figures = []
+    everything = ""
     for path in (pack / "notebooks").glob("*.ipynb"):
-        for match in FIGURE.finditer(markdown_outputs(path)):
+        text = markdown_outputs(path)
+        everything += text
+        for match in FIGURE.finditer(text):
             figures.append((path.name, match))
     measure_ids = pd.read_csv(pack / "data" / "verdicts.csv")["measure_id"]
     # One chart per measure in the theme chapters, plus the deep dives.
@@ -100,7 +103,9 @@ def test_every_figure_has_caption_alt_text_and_file(pack: Path, demo_pack) -> No
         assert alt and len(alt.group(1)) > 80, f"{name}: {match['path']} lacks alt text"
         assert "latest value" in alt.group(1).lower()
         assert match["caption"].strip(), f"{name}: {match['path']} lacks a caption"
-        assert re.search(r"#fig-[a-z0-9-]+", match["attrs"]), "figures must be cross-referenceable"
+        label = re.search(r"#(fig-[a-z0-9-]+)", match["attrs"])
+        assert label, "figures must be cross-referenceable"
+        assert f"@{label.group(1)} " in everything, f"{label.group(1)} is never referred to"
         assert (pack / "notebooks" / match["path"]).exists()
 
 

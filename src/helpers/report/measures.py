@@ -17,7 +17,11 @@ TABLE_MONTHS = 13
 FIGURE_DIR = Path("figures")
 
 
-def _numbers(points: pd.DataFrame, measure: Measure, months: int | None) -> str:
+def _numbers_label(measure: Measure, months: int | None, suffix: str = "") -> str:
+    return f"{measure.id}{suffix}-numbers" + ("" if months else "-full")
+
+
+def _numbers(points: pd.DataFrame, measure: Measure, months: int | None, suffix: str = "") -> str:
     frame = chart_table(points, measure)
     unit_note = frame.attrs.get("unit_note", "")
     if months:
@@ -27,7 +31,7 @@ def _numbers(points: pd.DataFrame, measure: Measure, months: int | None) -> str:
     return table(
         frame,
         f"{measure.short_title}: {note} (full series in data/spc_points.csv). {unit_note}".strip(),
-        f"{measure.id}-numbers" + ("" if months else "-full"),
+        _numbers_label(measure, months, suffix),
         align,
     )
 
@@ -53,6 +57,12 @@ def measure_section(
     if points.empty:
         parts.append("There are no figures for this measure yet.\n")
         return "\n".join(parts)
+    fig_label = slug(measure.id + label_suffix)
+    table_label = slug(_numbers_label(measure, months, label_suffix))
+    parts.append(
+        f"@fig-{fig_label} shows every month since {report_month(points)}; "
+        f"@tbl-{table_label} gives {'the recent months' if months else 'every month'} in numbers.\n"
+    )
     fig = spc_chart(points, measure)
     parts.append(
         figure(
@@ -72,8 +82,13 @@ def measure_section(
     parts.append("\n".join(f"- {s}" for s in evidence) + "\n")
     if measure.target_note and measure.target is not None:
         parts.append(f"Target source: {measure.target_note}.\n")
-    parts.append(_numbers(points, measure, months))
+    parts.append(_numbers(points, measure, months, label_suffix))
     return "\n".join(parts)
+
+
+def report_month(points: pd.DataFrame) -> str:
+    """The first month of a measure's chart, e.g. 'April 2021'."""
+    return pd.Timestamp(points["date"].min()).strftime("%B %Y")
 
 
 def theme_chapter(month: MonthAnalysis, theme_id: str) -> str:
