@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import yaml
 
 from helpers.analysis import MonthAnalysis
 from helpers.charts.formatting import format_value
@@ -37,6 +38,23 @@ def _bench(value: float, measure) -> str:
     return "" if value is None or pd.isna(value) else format_value(float(value), measure)
 
 
+def tracker_review(month: MonthAnalysis) -> str:
+    """When the commission last chose the tracker's measures and when it next reviews them."""
+    path = month.catalogue.path.with_name("themes.yml") if month.catalogue.path else None
+    if path is None or not path.exists():
+        return ""
+    review = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("review") or {}
+    last, due = review.get("last_refreshed"), review.get("next_due")
+    if not last:
+        return ""
+    text = f" The commission chose the tracker's measures on {pd.Timestamp(last):%-d %B %Y}"
+    return text + (
+        f" and reviews the choice every six months (next by {pd.Timestamp(due):%B %Y})."
+        if due
+        else "."
+    )
+
+
 def intro(month: MonthAnalysis) -> str:
     """Opening paragraph: what the pack covers and how many signals there are."""
     v = month.verdicts
@@ -45,11 +63,12 @@ def intro(month: MonthAnalysis) -> str:
     name = month_name(month.period)
     return (
         f"This pack covers **{name}**. It reports {len(v)} measures of children's services "
-        f"performance, {len(tracker)} of them in the vision tracker selected by the commission. "
+        f"performance, {len(tracker)} of them in the vision tracker selected by the commission."
+        f"{tracker_review(month)} "
         f"For every measure it checks whether the latest figure is beyond normal variation, "
         f"using statistical process control (explained in *How to read this pack*). "
-        f"This month **{signals}** measure{'s' if signals != 1 else ''} showed a change beyond "
-        f"normal variation. The figures in this pack can be downloaded as "
+        f"This month **{signals}** measure{'s' if signals != 1 else ''} had a latest figure beyond "
+        f"normal variation (listed after the table). The figures in this pack can be downloaded as "
         f"[data/verdicts.csv](data/verdicts.csv) (one row per measure) and "
         f"[data/observations.csv](data/observations.csv) (every month of every measure), and "
         f"the whole pack as a [PDF](vision-tracker-{month.period}.pdf).\n"
