@@ -204,6 +204,7 @@ def build_pack(
             if not chapter.executes:
                 shutil.copy2(chapter.source, stage / chapter.target)
         runs = [c for c in plan if c.executes]
+        on_progress("notebooks", f"running {len(runs)} chapter notebooks")
         failures: list[notebook_runner.NotebookError] = []
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {
@@ -227,7 +228,7 @@ def build_pack(
                 try:
                     seconds = future.result()
                     log.info("Ran %s in %.2f s", chapter.target, seconds)
-                    on_progress("notebooks", chapter.target)
+                    on_progress("notebook done", chapter.target)
                 except notebook_runner.NotebookError as exc:
                     log.error("%s", exc)
                     failures.append(exc)

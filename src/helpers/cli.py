@@ -272,11 +272,14 @@ def build(
         task = progress.add_task("checking inputs", total=None)
 
         def on_progress(stage: str, detail: str) -> None:
-            if stage == "notebooks":
+            if stage == "notebooks":  # "running N chapter notebooks"
+                total = int(detail.split()[1])
+                progress.update(task, total=total, completed=0, description=detail)
+            elif stage == "notebook done":
                 progress.advance(task)
-            progress.update(task, description=f"{stage}: {detail}")
-            if stage == "statistics":
-                progress.update(task, total=None)
+                progress.update(task, description=f"notebooks: {detail} done")
+            else:
+                progress.update(task, description=f"{stage}: {detail}")
 
         try:
             result = build_pack(
