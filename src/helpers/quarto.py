@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,14 +50,15 @@ def parse_version(text: str) -> tuple[int, ...]:
 
 
 def locate() -> str | None:
-    """The quarto program from QUARTO_PATH or PATH, or None."""
+    """The quarto program from QUARTO_PATH, PATH, or this environment's bin (pip's quarto-cli)."""
     env = os.environ.get("QUARTO_PATH")
     if env:
         candidate = Path(env)
         if candidate.is_dir():
             candidate = candidate / "quarto"
         return str(candidate) if candidate.exists() else None
-    return shutil.which("quarto")
+    beside = Path(sys.executable).with_name("quarto")
+    return shutil.which("quarto") or (str(beside) if beside.exists() else None)
 
 
 def find_quarto() -> Quarto:
