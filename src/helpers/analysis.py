@@ -191,11 +191,13 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
         except pd.errors.EmptyDataError:
             frames[attr] = pd.DataFrame()
     verdicts = frames["verdicts"]
-    for column in ("sentence", "assurance_text", "evidence", "assurance_icon", "council_plan_ref"):
+    # CSV turns empty text into NaN; the chapters expect None (no icon) or "" (no words).
+    for column in ("assurance_icon", "council_plan_ref"):
         if column in verdicts:
             verdicts[column] = verdicts[column].astype(object).where(verdicts[column].notna(), None)
-    if "assurance_text" in verdicts:
-        verdicts["assurance_text"] = verdicts["assurance_text"].fillna("")
+    for column in ("sentence", "assurance_text", "evidence"):
+        if column in verdicts:
+            verdicts[column] = verdicts[column].astype(object).fillna("")
     points = frames["points"]
     if not points.empty:
         points["date"] = pd.to_datetime(points["date"])

@@ -7,6 +7,7 @@ never touches another month's pack. Rebuilding a month replaces only that month.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import shutil
@@ -74,20 +75,18 @@ def _latest_period(store: Store) -> str:
     return str(latest)
 
 
-def _stage_book_source(root: Path, stage: Path, period: str) -> dict:
-    """Copy _quarto.yml (with the month filled in) and its assets into the build folder."""
-    config = chapters.read_quarto_config(root / "_quarto.yml")
+def _stage_book_source(root: Path, stage: Path, period: str, config: dict) -> None:
+    """Write _quarto.yml (with the month filled in) and copy its assets into the build folder."""
+    config = copy.deepcopy(config)
     book = config.setdefault("book", {})
     month = parse_period(period)
-    month_name = month.strftime("%B %Y")
-    book["subtitle"] = f"{book.get('subtitle', 'Performance pack')}: {month_name}"
+    book["subtitle"] = f"{book.get('subtitle', 'Performance pack')}: {month.strftime('%B %Y')}"
     book["date"] = month.end_time.strftime("%Y-%m-%d")
     book.setdefault("output-file", f"vision-tracker-{period}")
     (stage / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     assets = root / "notebooks" / "assets"
     if assets.is_dir():
         shutil.copytree(assets, stage / "assets")
-    return config
 
 
 def _publish(stage: Path, final: Path) -> None:
@@ -140,6 +139,80 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
     return files
 
 
+def _check(store: Store, period: str | None) -> str:
+    """The month to build: the one asked for, or the latest; it must be in the store."""
+    period = str(parse_period(period)) if period else _latest_period(store)
+    available = sorted(store.observations()["period"].astype(str).str.slice(0, 7).unique())
+    if period not in available:
+        raise BuildError(
+            f"The store has no figures for {period} "
+            f"(it has {available[0]} to {available[-1]}). "
+            "Load that month's extracts first, or choose another --period."
+            if available
+            else f"The store has no figures for {period}. Load the extracts first."
+        )
+    return period
+
+
+def _run_notebooks(
+    plan: list[chapters.Chapter],
+    stage: Path,
+    parameters: dict[str, str],
+    output: Path,
+    workers: int,
+    on_progress: ProgressHook,
+) -> None:
+    """Execute every chapter notebook (a few at a time); any failure stops the build."""
+    for chapter in plan:
+        if not chapter.executes:
+            shutil.copy2(chapter.source, stage / chapter.target)
+    runs = [c for c in plan if c.executes]
+    on_progress("notebooks", f"running {len(runs)} chapter notebooks")
+    failures: list[notebook_runner.NotebookError] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {
+            pool.submit(
+                notebook_runner.run_notebook,
+                chapter.source,
+                stage / chapter.target,
+                {**parameters, **chapter.parameters},
+                stage,
+                chapter.title,
+            ): chapter
+            for chapter in runs
+        }
+        for future in as_completed(futures):
+            chapter = futures[future]
+            try:
+                log.info("Ran %s in %.2f s", chapter.target, future.result())
+                on_progress("notebook done", chapter.target)
+            except notebook_runner.NotebookError as exc:
+                log.error("%s", exc)
+                failures.append(exc)
+    if failures:
+        kept = notebook_runner.keep_failed(failures, output / "_failed" / parameters["period"])
+        raise NotebookFailed(
+            "\n\n".join(str(f) for f in failures)
+            + "\n\nNothing was published. "
+            + f"The failed notebook is kept for inspection in {kept}."
+        )
+
+
+def _render(stage: Path, on_progress: ProgressHook) -> tuple[str | None, str | None]:
+    """Render the book with the real Quarto: (its version, None), or (None, why not)."""
+    try:
+        found = quarto.find_quarto()
+    except quarto.QuartoUnavailable as exc:
+        log.warning("%s", exc)
+        return None, str(exc)
+    on_progress("render", f"quarto {found.version}: HTML and PDF")
+    try:
+        quarto.render_book(found, stage, log_path=stage / "build.log")
+    except quarto.QuartoFailed as exc:
+        raise RenderFailed(f"{exc}\n\nNothing was published.") from None
+    return found.version, None
+
+
 def build_pack(
     period: str | None = None,
     *,
@@ -153,130 +226,67 @@ def build_pack(
     """Build the pack for `period` (default: the latest month in the store)."""
     root = root or paths.project_root()
     output = output or paths.output_dir(root)
+    store_path = store_path or paths.store_path(root)
     stages: dict[str, float] = {}
     started = time.perf_counter()
 
     on_progress("check", "catalogue, store and chapters")
     catalogue = load_catalogue(paths.catalogue_path(root))
-    with Store(store_path or paths.store_path(root)) as store:
-        period = str(parse_period(period)) if period else _latest_period(store)
-        available = sorted(store.observations()["period"].astype(str).str.slice(0, 7).unique())
-        if period not in available:
-            raise BuildError(
-                f"The store has no figures for {period} "
-                f"(it has {available[0]} to {available[-1]}). "
-                "Load that month's extracts first, or choose another --period."
-                if available
-                else f"The store has no figures for {period}. Load the extracts first."
-            )
-        config = chapters.read_quarto_config(root / "_quarto.yml")
-        plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
-        output.mkdir(parents=True, exist_ok=True)
-        stage = output / f".build-{period}-{os.getpid()}"
-        if stage.exists():
-            shutil.rmtree(stage)
-        (stage / "data").mkdir(parents=True)
-        handler = logging.FileHandler(stage / "build.log", encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        logging.getLogger("helpers").addHandler(handler)
-        logging.getLogger("helpers").setLevel(logging.INFO)
-        try:
-            log.info("Building the pack for %s from %s", period, root)
-            stages["check"] = round(time.perf_counter() - started, 3)
+    config = chapters.read_quarto_config(root / "_quarto.yml")
+    plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
+    with Store(store_path) as store:
+        period = _check(store, period)
+    stages["check"] = round(time.perf_counter() - started, 3)
 
-            t0 = time.perf_counter()
-            on_progress("statistics", "SPC and statsmodels checks for every measure")
-            month = analysis.analyse_month(store, catalogue, period, root=root)
-            analysis.write_month(month, stage / "data")
-            input_hashes = manifest.input_hashes(root, store)
-            stages["statistics"] = round(time.perf_counter() - t0, 3)
-            log.info("Statistics done in %.2f s", stages["statistics"])
-        except BaseException:
-            logging.getLogger("helpers").removeHandler(handler)
-            handler.close()
-            shutil.rmtree(stage, ignore_errors=True)
-            raise
-
+    output.mkdir(parents=True, exist_ok=True)
+    stage = output / f".build-{period}-{os.getpid()}"
+    if stage.exists():
+        shutil.rmtree(stage)
+    (stage / "data").mkdir(parents=True)
+    handler = logging.FileHandler(stage / "build.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.getLogger("helpers").addHandler(handler)
+    logging.getLogger("helpers").setLevel(logging.INFO)
     try:
+        log.info("Building the pack for %s from %s", period, root)
         t0 = time.perf_counter()
-        _stage_book_source(root, stage, period)
-        for chapter in plan:
-            if not chapter.executes:
-                shutil.copy2(chapter.source, stage / chapter.target)
-        runs = [c for c in plan if c.executes]
-        on_progress("notebooks", f"running {len(runs)} chapter notebooks")
-        failures: list[notebook_runner.NotebookError] = []
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {
-                pool.submit(
-                    notebook_runner.run_notebook,
-                    chapter.source,
-                    stage / chapter.target,
-                    {
-                        "period": period,
-                        "pack_dir": str(stage),
-                        "project_dir": str(root),
-                        **chapter.parameters,
-                    },
-                    stage,
-                    chapter.title,
-                ): chapter
-                for chapter in runs
-            }
-            for future in as_completed(futures):
-                chapter = futures[future]
-                try:
-                    seconds = future.result()
-                    log.info("Ran %s in %.2f s", chapter.target, seconds)
-                    on_progress("notebook done", chapter.target)
-                except notebook_runner.NotebookError as exc:
-                    log.error("%s", exc)
-                    failures.append(exc)
+        on_progress("statistics", "SPC and statsmodels checks for every measure")
+        with Store(store_path) as store:
+            month = analysis.analyse_month(store, catalogue, period, root=root)
+            input_hashes = manifest.input_hashes(root, store)
+        analysis.write_month(month, stage / "data")
+        stages["statistics"] = round(time.perf_counter() - t0, 3)
+
+        t0 = time.perf_counter()
+        _stage_book_source(root, stage, period, config)
+        parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
+        _run_notebooks(plan, stage, parameters, output, workers, on_progress)
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
-        if failures:
-            kept = notebook_runner.keep_failed(failures, output / "_failed" / period)
-            raise NotebookFailed(
-                "\n\n".join(str(f) for f in failures)
-                + "\n\nNothing was published. "
-                + f"The failed notebook is kept for inspection in {kept}."
-            )
 
-        result = BuildResult(period=period, folder=output / period, stages=stages)
+        quarto_version, quarto_message = None, "Rendering was skipped (--no-render)."
         if render:
-            try:
-                found = quarto.find_quarto()
-            except quarto.QuartoUnavailable as exc:
-                result.quarto_message = str(exc)
-                log.warning("%s", exc)
-            else:
-                t0 = time.perf_counter()
-                on_progress("render", f"quarto {found.version}: HTML and PDF")
-                try:
-                    quarto.render_book(found, stage, log_path=stage / "build.log")
-                except quarto.QuartoFailed as exc:
-                    raise RenderFailed(f"{exc}\n\nNothing was published.") from None
+            t0 = time.perf_counter()
+            quarto_version, quarto_message = _render(stage, on_progress)
+            if quarto_version:
                 stages["render"] = round(time.perf_counter() - t0, 3)
-                result.rendered = True
-                result.manifest["quarto_version"] = found.version
-        else:
-            result.quarto_message = "Rendering was skipped (--no-render)."
 
-        files = _arrange_outputs(stage, period, result.rendered)
+        rendered = quarto_version is not None
+        files = _arrange_outputs(stage, period, rendered)
         stages["total"] = round(time.perf_counter() - started, 3)
-        result.manifest = manifest.write_manifest(
+        content = manifest.write_manifest(
             stage,
             period=period,
             files=files,
             parameters={"period": period, "render": render, "workers": workers},
             inputs=input_hashes,
             stages=stages,
-            quarto_version=result.manifest.get("quarto_version"),
-            quarto_message=result.quarto_message,
+            quarto_version=quarto_version,
+            quarto_message=quarto_message,
         )
         logging.getLogger("helpers").removeHandler(handler)
-        handler.close()
+        handler.close()  # build.log is complete before the folder moves into place
         _publish(stage, output / period)
-        return result
+        return BuildResult(period, output / period, stages, rendered, quarto_message, content)
     finally:
         logging.getLogger("helpers").removeHandler(handler)
         handler.close()

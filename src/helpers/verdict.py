@@ -17,6 +17,7 @@ from helpers.catalogue import Catalogue, Measure
 from helpers.charts.formatting import format_value
 from helpers.spc import ptd_spc
 from helpers.spc.icons import assurance_icon, assurance_type, variation_icon
+from helpers.spc.options import direction_code
 from helpers.stats import bh_adjust, evidence_for, seasonally_adjusted
 
 #: Plain words for the SPC rule that flagged a point.
@@ -237,22 +238,22 @@ def month_verdicts(
             else (math.nan,) * 3
         )
         change = latest - previous
-        mr_limit = MR_LIMIT * (upl - lpl) / LIMIT_WIDTH if not math.isnan(upl - lpl) else math.nan
+        # The average moving range, recovered from the limits: the typical month-to-month move.
+        typical = (upl - lpl) / LIMIT_WIDTH
         row.update(
             latest_value=latest,
             previous_value=previous,
             change=change,
+            typical_change=typical,
             beyond_normal_variation=flagged,
-            change_unusual=bool(abs(change) > mr_limit)
-            if not math.isnan(change * mr_limit)
-            else False,
+            change_unusual=bool(abs(change) > MR_LIMIT * typical),
             special_cause_type=rule if flagged else "Common Cause",
             point_type=point_type if point_type is not None else "missing",
             mean=mean,
             lpl=lpl,
             upl=upl,
         )
-        direction = {"increase": 1, "decrease": -1}.get(measure.improvement_direction, 0)
+        direction = direction_code(measure.improvement_direction)
         row["variation_icon"] = _variation_name(
             point_type if flagged else "common_cause", direction
         )
@@ -299,7 +300,7 @@ def _variation_name(point_type: str | None, direction: int) -> str:
 
 
 def _assurance_name(measure: Measure, lpl: float, upl: float) -> str | None:
-    direction = {"increase": 1, "decrease": -1}.get(measure.improvement_direction, 0)
+    direction = direction_code(measure.improvement_direction)
     kind = assurance_type(measure.target, lpl, upl, direction)
     return (
         None

@@ -133,8 +133,7 @@ def signals(month: MonthAnalysis) -> str:
 def noise(month: MonthAnalysis, limit: int = 8) -> str:
     """Bullets for large-looking movements that are within normal variation."""
     v = month.verdicts[~month.verdicts["beyond_normal_variation"]].copy()
-    typical = (v["upl"] - v["lpl"]) / (2 * 2.66)
-    v["size"] = v["change"].abs() / typical
+    v["size"] = v["change"].abs() / v["typical_change"]
     v = v[(v["size"] >= LOOKS_LARGE) & v["size"].notna()].sort_values("size", ascending=False)
     if v.empty:
         return "No measure moved by more than its usual month-to-month amount.\n"

@@ -60,7 +60,7 @@ def measure_section(
     fig_label = slug(measure.id + label_suffix)
     table_label = slug(_numbers_label(measure, months, label_suffix))
     parts.append(
-        f"@fig-{fig_label} shows every month since {report_month(points)}; "
+        f"@fig-{fig_label} shows every month since {first_month(points)}; "
         f"@tbl-{table_label} gives {'the recent months' if months else 'every month'} in numbers.\n"
     )
     fig = spc_chart(points, measure)
@@ -86,7 +86,7 @@ def measure_section(
     return "\n".join(parts)
 
 
-def report_month(points: pd.DataFrame) -> str:
+def first_month(points: pd.DataFrame) -> str:
     """The first month of a measure's chart, e.g. 'April 2021'."""
     return pd.Timestamp(points["date"].min()).strftime("%B %Y")
 
