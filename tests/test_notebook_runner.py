@@ -46,3 +46,28 @@ def test_a_failing_cell_is_named_with_its_error(tmp_path: Path) -> None:
     text = str(failure.value)
     assert "ZeroDivisionError" in text and "1 / 0" in text and "(from " in text
     assert failure.value.cell_index == 3  # the third cell of the source: parameters, x = 1, 1 / 0
+
+
+def test_parallel_chapters_each_run_in_their_folder_and_leave_ours_alone(tmp_path: Path) -> None:
+    """Chapters run in threads; a process-wide chdir would let a kernel start in the wrong place."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = os.getcwd()
+    source = notebook(
+        tmp_path / "in.ipynb",
+        "import os, time\nopen('written-here.txt', 'w').write(answer)\ntime.sleep(0.2)",
+    )
+    folders = [tmp_path / f"chapter{i}" for i in range(4)]
+    for folder in folders:
+        folder.mkdir()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(
+            pool.map(
+                lambda f: run_notebook(source, f / "out.ipynb", {"answer": f.name}, f), folders
+            )
+        )
+    assert os.getcwd() == before
+    for folder in folders:
+        assert (folder / "written-here.txt").read_text() == folder.name
+    assert not (Path(before) / "written-here.txt").exists()

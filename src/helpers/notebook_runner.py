@@ -81,7 +81,10 @@ def run_notebook(
             str(target),
             parameters=parameters,
             kernel_name=KERNEL,
-            cwd=str(cwd),
+            # The kernel starts in cwd. Papermill's own cwd= would os.chdir this whole process,
+            # which races when chapters run in parallel threads (a kernel could start in another
+            # chapter's folder or the repository), so hand the folder to the kernel directly.
+            resources={"metadata": {"path": str(Path(cwd).resolve())}},
             progress_bar=False,
             log_output=False,
             report_mode=False,
