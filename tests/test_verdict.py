@@ -176,3 +176,27 @@ def test_reading_handles_unchanged_and_first_month() -> None:
     )
     text = reading(m, 80.0, float("nan"), "October 2026", False, None, None)
     assert "no figure for the month before" in text
+
+
+def test_a_seasonal_measure_is_also_judged_after_the_yearly_pattern_is_taken_out() -> None:
+    """34 months (under three years) of contacts that dip every summer holiday."""
+    m = measure("contacts")
+    months = pd.PeriodIndex(PERIODS, freq="M").month.to_numpy()
+    rng = np.random.default_rng(4)
+    values = 500 + 120 * np.cos(2 * np.pi * (months - 3) / 12) + rng.normal(0, 5, 34)
+    v = verdicts_for(Catalogue({m.id: m}), frame(m.id, list(np.round(values)))).loc[m.id]
+    assert v["seasonally_adjusted_point_type"] == "common_cause"
+    assert v["sentence"].endswith(
+        "This measure is strongly seasonal; after allowing for the usual seasonal pattern it is "
+        "within normal variation."
+    )
+
+
+def test_noise_of_the_same_length_gets_no_seasonal_verdict() -> None:
+    m = measure("contacts")
+    values = list(np.round(500 + np.random.default_rng(4).normal(0, 20, 34)))
+    v = verdicts_for(Catalogue({m.id: m}), frame(m.id, values)).loc[m.id]
+    assert v["seasonally_adjusted_point_type"] is None or pd.isna(
+        v["seasonally_adjusted_point_type"]
+    )
+    assert "seasonal" not in v["sentence"]

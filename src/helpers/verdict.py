@@ -42,9 +42,9 @@ ASSURANCE_WORDS = {
     "fail": "will consistently miss the target unless something changes",
     "inconsistent": "will sometimes meet and sometimes miss the target",
 }
-#: Months needed before a seasonal adjustment changes the verdict: on shorter series noise alone
-#: often looks seasonal (about 1 in 5 series of 24 to 36 months; 1 in 70 at 48 months).
-SEASONAL_MIN_MONTHS = 48
+#: Months needed before a seasonal adjustment is tried: STL needs two full years. Noise is kept
+#: from looking seasonal on short series by the F test in helpers.stats.seasonality.
+SEASONAL_MIN_MONTHS = 24
 #: Moving-range limit: a month-to-month change above 3.267 x the average moving range is unusual.
 MR_LIMIT = 3.267
 #: Process limits are mean +/- 2.66 x average moving range, so their width is 5.32 x it.
