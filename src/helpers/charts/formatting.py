@@ -6,11 +6,13 @@ everywhere ("45.3%", "1,234", "512.3 per 10,000 children", "23 days", "Oct 2026"
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 import pandas as pd
+
+from helpers.numbers import number as format_number
+from helpers.numbers import unit_value
 
 
 class MeasureLike(Protocol):
@@ -35,15 +37,6 @@ AXIS_LABELS: dict[str, str | None] = {
 }
 
 
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def format_number(value: float, decimals: int) -> str:
-    """A number with thousands separators and a fixed number of decimals."""
-    return f"{value:,.{max(int(decimals), 0)}f}"
-
-
 def format_value(
     value: float | None, measure: MeasureLike, long: bool = False, decimals: int | None = None
 ) -> str:
@@ -53,17 +46,8 @@ def format_value(
     Long form (alt text, captions): "45.3%", "1,234", "512.3 per 10,000 children", "23.0 days".
     Missing values read "no data".
     """
-    if _is_missing(value):
-        return "no data"
     places = measure.decimals if decimals is None else decimals
-    text = format_number(float(value), places)
-    if measure.unit == "percent":
-        return f"{text}%"
-    if long and measure.unit == "rate_per_10k":
-        return f"{text} per 10,000 children"
-    if long and measure.unit == "days":
-        return f"{text} day" if text == "1" else f"{text} days"
-    return text
+    return unit_value(value, measure.unit, places, long)
 
 
 def tick_decimals(ticks: Sequence[float], most: int = 6) -> int:

@@ -7,38 +7,21 @@ from __future__ import annotations
 
 import math
 
+from helpers.numbers import is_missing, unit_change, unit_value
+
 ALPHA = 0.05
-
-
-def _num(v: float, decimals: int) -> str:
-    return f"{v:,.{decimals}f}"
 
 
 def fmt_value(v: float, unit: str = "", decimals: int = 1) -> str:
     """A value with its unit: 31.2%, 45.1 per 10,000 children, 12 days, 1,234."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "no figure"
-    if unit == "percent":
-        return f"{_num(v, decimals)}%"
-    if unit == "rate_per_10k":
-        return f"{_num(v, decimals)} per 10,000 children"
-    if unit == "days":
-        return f"{_num(v, decimals)} days"
-    if unit == "count" and float(v).is_integer():
-        return _num(v, 0)
-    return _num(v, decimals)
+    if unit == "count" and not is_missing(v) and float(v).is_integer():
+        decimals = 0
+    return unit_value(v, unit, decimals, long=True, missing="no figure")
 
 
 def fmt_change(v: float, unit: str = "", decimals: int = 1) -> str:
     """A size of change (always positive): 1.2 percentage points, 3.0 per 10,000 children."""
-    v = abs(v)
-    if unit == "percent":
-        return f"{_num(v, decimals)} percentage points"
-    if unit == "rate_per_10k":
-        return f"{_num(v, decimals)} per 10,000 children"
-    if unit == "days":
-        return f"{_num(v, decimals)} days"
-    return _num(v, decimals)
+    return unit_change(v, unit, decimals)
 
 
 def fmt_p(p: float) -> str:
