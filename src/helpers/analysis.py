@@ -15,6 +15,7 @@ import yaml
 
 from helpers import paths
 from helpers.catalogue import Catalogue, load_catalogue
+from helpers.selections import for_period as selected_measures
 
 FILES = {
     "verdicts": "verdicts.csv",
@@ -64,17 +65,6 @@ def read_process_changes(root: Path | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(items or [], columns=columns)
     frame["period"] = frame["period"].astype(str).str.slice(0, 7)
     return frame
-
-
-def read_selections(period: str, root: Path | None = None) -> list[str]:
-    """Measures members picked for this month's deep dive (data/selections.yml)."""
-    path = paths.data_dir(root) / "selections.yml"
-    if not path.exists():
-        return []
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    chosen = (raw.get("deep_dives") or {}).get(period) or {}
-    measures = chosen.get("measures", []) if isinstance(chosen, dict) else chosen
-    return [str(m) for m in measures]
 
 
 def read_benchmarks(root: Path | None = None) -> pd.DataFrame:
@@ -158,7 +148,7 @@ def analyse_month(
         warnings=month_warnings(loads, period, catalogue, root or paths.project_root()),
         benchmarks=benchmarks,
         process_changes=changes,
-        selections=read_selections(period, root),
+        selections=selected_measures(period, root),
     )
 
 

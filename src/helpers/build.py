@@ -20,8 +20,9 @@ from pathlib import Path
 import yaml
 
 from helpers import analysis, chapters, manifest, notebook_runner, paths, quarto
-from helpers.catalogue import load_catalogue
+from helpers.catalogue import Catalogue, load_catalogue
 from helpers.periods import parse_period
+from helpers.selections import SelectionError, check_selections
 from helpers.store import Store
 
 log = logging.getLogger("helpers.build")
@@ -154,6 +155,20 @@ def _check(store: Store, period: str | None) -> str:
     return period
 
 
+def _check_selections(catalogue: Catalogue, root: Path, period: str) -> None:
+    """A deep dive on a mistyped measure must stop the build, not reach members."""
+    try:
+        problems = [p for p in check_selections(catalogue, root, period) if p.is_error]
+    except SelectionError as exc:
+        raise BuildError(str(exc)) from None
+    if problems:
+        raise BuildError(
+            "The deep-dive selections cannot be used:\n"
+            + "\n".join(f"  {p}" for p in problems)
+            + "\nNothing was built."
+        )
+
+
 def _run_notebooks(
     plan: list[chapters.Chapter],
     stage: Path,
@@ -236,6 +251,7 @@ def build_pack(
     plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
     with Store(store_path) as store:
         period = _check(store, period)
+    _check_selections(catalogue, root, period)
     stages["check"] = round(time.perf_counter() - started, 3)
 
     output.mkdir(parents=True, exist_ok=True)

@@ -238,6 +238,53 @@ def loads(store: StoreOpt = None) -> None:
 
 
 @app.command()
+def select(
+    period: Annotated[str, typer.Argument(help="The pack's month, YYYY-MM.", show_default=False)],
+    measures: Annotated[
+        list[str] | None,
+        typer.Argument(help="Measure ids from data/measures.yml.", show_default=False),
+    ] = None,
+    requested_by: Annotated[
+        str | None, typer.Option("--by", help="Who asked, e.g. the commission and meeting date.")
+    ] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Record the measures members picked for a month's deep dive (data/selections.yml).
+
+    With no measures, list what is already chosen for that month. The next `tracker build`
+    for the month includes a Deep dive chapter on them.
+    """
+    from helpers.periods import PeriodError, parse_period
+    from helpers.selections import SelectionError, add_selection, check_selections, for_period
+
+    cat = _catalogue(catalogue)
+    try:
+        month = str(parse_period(period))
+    except PeriodError as exc:
+        raise _fail(f"'{period}' is not a month: {exc}", EXIT_INVALID) from None
+    if not measures:
+        problems = check_selections(cat, period=month)
+        print_problems(problems)
+        chosen = for_period(month)
+        if not chosen:
+            typer.echo(f"No measures are chosen for the {month} deep dive yet.")
+        for measure_id in chosen:
+            title = cat[measure_id].title if measure_id in cat else "(not in the catalogue)"
+            typer.echo(f"{measure_id}: {title}")
+        if any(p.is_error for p in problems):
+            raise typer.Exit(EXIT_INVALID)
+        return
+    try:
+        chosen = add_selection(month, measures, cat, requested_by)
+    except SelectionError as exc:
+        raise _fail(f"Nothing was changed. {exc}", EXIT_INVALID) from None
+    typer.echo(
+        f"The {month} deep dive now covers: {', '.join(chosen.measures)}. "
+        f"Run `tracker build --period {month}` to include it in the pack."
+    )
+
+
+@app.command()
 def build(
     period: Annotated[
         str | None,
