@@ -87,6 +87,19 @@ def test_parameter_cells_are_hidden(pack: Path) -> None:
                 )
 
 
+def test_outputs_are_markdown_so_the_html_needs_nothing_from_the_internet(pack: Path) -> None:
+    """Quarto adds require.js and jQuery from a CDN to a book whose notebooks hold any text/html or
+    application/javascript output (src/core/jupyter/widgets.ts), and MathJax when text has math.
+    The pack's chapters print Markdown only, with no pair of dollar signs to read as maths."""
+    for path in (pack / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                kinds = set(out.get("data", {}))
+                assert kinds <= {"text/markdown", "text/plain"}, (path.name, kinds)
+                assert out.get("data", {}).get("text/markdown", "").count("$") < 2, path.name
+
+
 def test_every_figure_has_caption_alt_text_and_file(pack: Path, demo_pack) -> None:
     figures = []
     everything = ""
