@@ -1,6 +1,7 @@
 """Back-test: the SPC engine reproduces NHSRplotthedots 0.2.2 on every conformance case.
 
-Cases come from the bundled copy (tests/data/spc-ptd) and, when present, from the shared folder
+Cases come from the bundled copy (tests/data/spc-ptd), from cases made by running the R package on
+awkward random and hand-made series (tests/data/spc-ptd-r) and, when present, from the shared folder
 next to the repository, which may hold more cases of the same form.
 """
 
@@ -18,6 +19,7 @@ from helpers.spc import ICON_COLUMNS, POINT_COLUMNS, SUMMARY_COLUMNS, ptd_spc
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = {
     "bundled": REPO / "tests" / "data" / "spc-ptd" / "cases",
+    "r-differential": REPO / "tests" / "data" / "spc-ptd-r" / "cases",
     "shared": REPO.parent / "shared" / "conformance" / "spc-ptd" / "cases",
 }
 FLOAT_COLUMNS = ["value", "mean", "lpl", "upl"]

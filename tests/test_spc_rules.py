@@ -192,12 +192,16 @@ def test_per_facet_direction_and_target() -> None:
     ]
 
 
-def test_facet_missing_from_target_mapping_has_no_target() -> None:
+def test_facet_missing_from_target_mapping_is_inconsistent_as_in_the_reference() -> None:
+    """R fills the missing facet's target with NA; "target > upl" and "target < lpl" are then NA,
+    so its case_when falls through to "inconsistent" (checked against the R package)."""
     data = pd.concat([frame(SHIFT_SERIES, facet="a"), frame(SHIFT_SERIES, facet="b")])
     result = ptd_spc(data, "value", "date", facet_field="facet", target={"a": 0})
     targets = result.points.groupby("facet")["target"].first()
     assert targets["a"] == 0 and np.isnan(targets["b"])
-    assert result.icons().query("type == 'assurance'")["facet"].tolist() == ["a"]
+    assurance = result.icons().query("type == 'assurance'").set_index("facet")["icon"]
+    assert assurance["b"] == "assurance/inconsistent.svg"
+    assert result.summary().groupby("facet")["assurance_type"].last()["b"] == "inconsistent"
 
 
 # --- rebase -------------------------------------------------------------------------------------
@@ -242,7 +246,9 @@ def test_missing_value_limits_ignore_it_and_no_moving_range_across_the_gap() -> 
     missing = p.iloc[2]
     assert np.isnan(missing["value"])
     assert missing["point_type"] == "missing" and missing["special_cause_type"] == "Missing"
-    assert not missing["special_cause_flag"] and not missing["outside_limits"]
+    assert not missing["special_cause_flag"]
+    assert pd.isna(missing["outside_limits"]) and pd.isna(missing["close_to_limits"])
+    assert p["outside_limits"].drop(index=2).eq(False).all()
 
 
 def test_a_gap_in_a_run_does_not_make_a_shift() -> None:
@@ -275,10 +281,30 @@ def test_latest_point_missing_uses_latest_observed_for_icon() -> None:
     assert result.summary()["n"].tolist() == [14]
 
 
-def test_flat_series_has_limits_on_the_mean() -> None:
+def test_flat_series_screened_has_no_limits_as_in_the_reference() -> None:
+    """Every moving range is 0, and screening keeps only those below 3.267 x 0: none. R's mean of
+    nothing is NaN, so the limits are NaN and the limit comparisons unknown (NA)."""
     p = spc([2.0] * 15)
-    assert np.allclose(p[["mean", "lpl", "upl"]], 2.0)
+    assert np.allclose(p["mean"], 2.0)
+    assert p["lpl"].isna().all() and p["upl"].isna().all()
+    assert p["outside_limits"].isna().all() and p["close_to_limits"].isna().all()
     assert not p["special_cause_flag"].any()
+
+
+def test_flat_series_unscreened_has_limits_on_the_mean() -> None:
+    data = frame([2.0] * 15)
+    p = ptd_spc(data, "value", "date", screen_outliers=False).points
+    assert np.allclose(p[["mean", "lpl", "upl"]], 2.0)
+    assert not p["outside_limits"].any() and not p["special_cause_flag"].any()
+
+
+def test_flat_baseline_then_a_step_is_a_run_not_a_limit_breach() -> None:
+    """With fix_after_n_points over a flat start there are no limits, so only runs can signal
+    (the R package labels points 13-19 '7 Points Above CL')."""
+    data = frame([10.0] * 12 + [12.0] * 8)
+    p = ptd_spc(data, "value", "date", fix_after_n_points=12).points
+    assert p["special_cause_type"].iloc[12:].eq("7 Points Above CL").all()
+    assert p["special_cause_type"].iloc[:12].eq("Common Cause").all()
 
 
 # --- inputs and validation ----------------------------------------------------------------------

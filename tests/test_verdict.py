@@ -200,3 +200,30 @@ def test_noise_of_the_same_length_gets_no_seasonal_verdict() -> None:
         v["seasonally_adjusted_point_type"]
     )
     assert "seasonal" not in v["sentence"]
+
+
+def test_a_move_back_towards_the_average_that_is_still_beyond_the_limit_says_still() -> None:
+    m = measure("contacts", direction="neutral")
+    values = STABLE[:-2] + [80.0, 84.0]  # both below the lower limit of 95.5; the latest rose
+    v = verdicts_for(Catalogue({m.id: m}), frame(m.id, values)).loc[m.id]
+    assert v["special_cause_type"] == "Below LCL"
+    assert v["sentence"] == (
+        "Contacts rose from 80 to 84, but the latest figure is still beyond normal variation and "
+        "is unusually low: it is below the lower process limit, which happens rarely by chance."
+    )
+
+
+def test_a_flat_measure_has_no_limits_and_says_nothing_about_its_target() -> None:
+    """100% every month: screened moving ranges leave no limits (as in the reference)."""
+    from helpers.charts import alt_text, spc_chart
+
+    m = measure("visits", unit="percent", target=95.0)
+    obs = frame(m.id, [100.0] * 34)
+    catalogue = Catalogue({m.id: m})
+    v = verdicts_for(catalogue, obs).loc[m.id]
+    assert v["sentence"] == "Visits was unchanged at 100.0%; this is within normal variation."
+    assert v["assurance_icon"] is None or pd.isna(v["assurance_icon"])
+    points = spc_points(obs, catalogue, pd.DataFrame(columns=["measure_id", "period", "reason"]))
+    points = points.rename(columns={"facet": "measure_id"})
+    spc_chart(points, m)  # draws without limits rather than failing
+    assert "100.0%" in alt_text(points, m)

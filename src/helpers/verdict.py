@@ -153,20 +153,31 @@ def reading(
     if latest is None or math.isnan(latest):
         return f"{name}: no figure was supplied for {period_name}, so no judgement can be made."
     now = format_value(latest, measure, long=True)
+    moved = 0
     if previous is None or math.isnan(previous):
         movement = f"{name} was {now} in {period_name} (no figure for the month before)"
     elif round(latest - previous, measure.decimals) == 0:
         movement = f"{name} was unchanged at {now}"
     else:
-        verb = "rose" if latest > previous else "fell"
+        moved = 1 if latest > previous else -1
+        verb = "rose" if moved > 0 else "fell"
         movement = f"{name} {verb} from {format_value(previous, measure)} to {now}"
     if flagged and rule:
         kind = KIND_WORDS.get(point_type or "", "unusual")
         because = RULE_WORDS.get(rule, rule)
-        verdict = f"the latest figure is beyond normal variation and is {kind}: {because}"
+        side = 1 if ("Above" in rule or "Increasing" in rule) else -1
+        if moved == -side:  # e.g. rose, yet still below the lower limit: say so, not a puzzle
+            sentence = (
+                f"{movement}, but the latest figure is still beyond normal variation and is "
+                f"{kind}: {because}."
+            )
+        else:
+            sentence = (
+                f"{movement}; the latest figure is beyond normal variation and is {kind}: "
+                f"{because}."
+            )
     else:
-        verdict = "this is within normal variation"
-    sentence = f"{movement}; {verdict}."
+        sentence = f"{movement}; this is within normal variation."
     if seasonal_note:
         sentence = f"{sentence} {seasonal_note}."
     return sentence[0].upper() + sentence[1:]
@@ -300,6 +311,8 @@ def _variation_name(point_type: str | None, direction: int) -> str:
 
 
 def _assurance_name(measure: Measure, lpl: float, upl: float) -> str | None:
+    if math.isnan(lpl) or math.isnan(upl):  # no limits yet: say nothing about the target
+        return None
     direction = direction_code(measure.improvement_direction)
     kind = assurance_type(measure.target, lpl, upl, direction)
     return (

@@ -236,6 +236,8 @@ def assurance_icon(
     if target is None or frame.empty:
         return None
     last = frame.iloc[-1]
+    if pd.isna(last["lpl"]) or pd.isna(last["upl"]):  # no limits yet: nothing can be said
+        return None
     kind = spc_icons.assurance_type(
         target, float(last["lpl"]), float(last["upl"]), direction_code(improvement_direction)
     )

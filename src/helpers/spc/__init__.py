@@ -18,7 +18,7 @@ shift_length=6 and trend_length=6 (labels then read "6 Points ..." / "6 Point Tr
 
 Missing values (NaN value for a date): the reference assumes none, so this engine decides.
 - The point stays in `.points` (so the chart shows the gap) with value NaN, the limits of its group,
-  outside_limits/close_to_limits/special_cause_flag False, relative_to_mean 0,
+  outside_limits/close_to_limits NA (unknown), special_cause_flag False, relative_to_mean 0,
   special_cause_type "Missing" and point_type "missing" - never a signal, and never dressed up as
   common cause either, because nothing was observed.
 - A gap breaks every run (shift, trend, two-in-three) exactly as a rebase does: we do not know what
@@ -29,9 +29,13 @@ Missing values (NaN value for a date): the reference assumes none, so this engin
   fix_after_n_points counts observed points.
 - Summary n and short_group_warning count observed points; the variation icon and variation_type
   come from the latest observed point.
-Other deliberate choices where the reference has no answer: a flat series (all moving ranges zero)
-keeps zero-width limits on the mean instead of NaN limits; a facet missing from a target mapping
-has no target and no assurance icon; duplicate dates within a facet are an error.
+Where the reference has NA it is kept, as R gives it: a screened flat group (every moving range
+zero) and a one-point group have NaN limits and NA limit comparisons, so only run rules can fire;
+their assurance, like that of a facet left out of a target mapping, is "inconsistent". Means are
+computed as R's mean() is (long-double sum plus a residual pass), so values and targets that sit
+exactly on a mean or limit compare as they do in R. These were found by running the R package on
+900 awkward random series (tests/data/spc-ptd-r holds 110 of them). Duplicate dates within a facet
+are an error.
 """
 
 from helpers.spc.engine import NO_FACET, ptd_spc

@@ -161,7 +161,8 @@ def ptd_spc(
 
     rebase: a date, a list of dates (applied to every facet) or a mapping facet -> date(s).
     improvement_direction and target: one value or a mapping facet -> value. A facet missing from
-    a target mapping has no target; one missing from a direction mapping is an error.
+    a target mapping has a NaN target (assurance "inconsistent", as in the reference); one missing
+    from a direction mapping is an error.
     two_in_three, shift_length, trend_length: Making Data Count variants (see SPCOptions).
     """
     options = SPCOptions(
@@ -237,7 +238,7 @@ def ptd_spc(
     link = np.zeros(n, dtype=bool)
     link[1:] = ~boundary[1:] & observed[1:] & observed[:-1]
 
-    lim = group_limits(values, group, n_groups, link, fix_after_n_points, screen_outliers)
+    lim = group_limits(values, group, n_groups, link, options.fix_after_n_points, screen_outliers)
     mean = lim.mean[group]
     lpl = lim.lpl[group]
     upl = lim.upl[group]
@@ -249,6 +250,9 @@ def ptd_spc(
         side = np.nan_to_num(np.sign(values - mean)).astype(np.int8)
         beyond_two_sigma = (values < lower_close) | (values > upper_close)
     close = beyond_two_sigma & ~outside
+    # Where there are no limits (one point, a flat screened group) or no value, the comparisons
+    # are unknown, as in R: NA in the table, and no rule can fire on them.
+    unknown = np.isnan(upl) | np.isnan(lpl) | ~observed
     counts_for_two_in_three = close if two_in_three == "reference" else beyond_two_sigma
 
     in_shift = shift_mask(side, link, shift_length)
@@ -294,9 +298,9 @@ def ptd_spc(
             "mean": mean,
             "lpl": lpl,
             "upl": upl,
-            "outside_limits": outside,
+            "outside_limits": pd.arrays.BooleanArray(outside, unknown),
             "relative_to_mean": side.astype(np.int64),
-            "close_to_limits": close,
+            "close_to_limits": pd.arrays.BooleanArray(close, unknown),
             "special_cause_type": _labels(shift_length, trend_length)[kind],
             "special_cause_flag": flag,
             "point_type": point_type,

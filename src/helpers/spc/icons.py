@@ -7,8 +7,6 @@ limits it is hit and miss).
 
 from __future__ import annotations
 
-import math
-
 COMMON_CAUSE = "common_cause"
 IMPROVEMENT = "special_cause_improvement"
 CONCERN = "special_cause_concern"
@@ -45,12 +43,12 @@ def variation_icon(point_type: str, direction: int) -> str:
 def assurance_type(target: float | None, lpl: float, upl: float, direction: int) -> str | None:
     """'consistent_pass' | 'consistent_fail' | 'inconsistent', or None without a target or neutral.
 
-    A target equal to a limit is inconsistent (strict comparisons). Missing limits (a group with
-    fewer than two observations) give None: nothing can be said yet.
+    As in the reference, anything that is not clearly beyond a limit is inconsistent: a target
+    equal to a limit, a NaN target (a facet left out of a target mapping) and missing limits (a
+    group of one point, a flat screened group). The pack's wording treats missing limits as
+    "nothing can be said yet" before calling this.
     """
-    if target is None or direction == 0 or math.isnan(target):
-        return None
-    if math.isnan(lpl) or math.isnan(upl):
+    if target is None or direction == 0:
         return None
     if target > upl:
         return CONSISTENT_FAIL if direction > 0 else CONSISTENT_PASS

@@ -41,20 +41,49 @@ class GroupLimits:
         return self.mean + LIMIT_CLOSE * self.mean_mr
 
 
-def _group_mean(
-    values: np.ndarray, use: np.ndarray, group: np.ndarray, n_groups: int
-) -> np.ndarray:
-    """Mean of values[use] per group, NaN where a group has none.
+#: Above this many cells (groups x longest group) the exact means are summed group by group.
+_MAX_CELLS = 20_000_000
 
-    Two passes (sum, then the mean residual added back) like R's mean(), so the centre line agrees
-    with the reference to the last bits and points sitting on the mean stay on it.
+
+def _sequential_sums(
+    x: np.ndarray, group: np.ndarray, pos: np.ndarray, count: np.ndarray
+) -> np.ndarray:
+    """Per-group sums added strictly in order, in long double (as R's summary.c adds)."""
+    n_groups = count.size
+    width = int(count.max()) if count.size else 0
+    if width == 0:
+        return np.zeros(n_groups, dtype=np.longdouble)
+    if n_groups * width <= _MAX_CELLS:
+        grid = np.zeros((n_groups, width), dtype=np.longdouble)
+        grid[group, pos] = x  # padding zeros add nothing, exactly
+        return np.cumsum(grid, axis=1)[:, -1]  # accumulate runs left to right; reduce may not
+    sums = np.zeros(n_groups, dtype=np.longdouble)
+    bounds = np.r_[0, np.cumsum(count)]
+    for g in np.flatnonzero(count):
+        sums[g] = np.cumsum(x[bounds[g] : bounds[g + 1]])[-1]
+    return sums
+
+
+def _r_mean(values: np.ndarray, use: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Mean of values[use] per group, NaN where a group has none, computed as R's mean() is.
+
+    R adds in long double, divides, then adds back the mean of the residuals, and only then rounds
+    to double. Doing the same keeps the centre line and the average moving range identical to the
+    reference to the last bit, so a point exactly on the mean stays on it and a target exactly on
+    a limit stays on it.
     """
-    count = np.bincount(group, weights=use.astype(float), minlength=n_groups)
-    safe = np.where(use, values, 0.0)
+    idx = np.flatnonzero(use)
+    g = group[idx]
+    count = np.bincount(g, minlength=n_groups)
+    starts = np.r_[0, np.cumsum(count)[:-1]]
+    pos = np.arange(idx.size) - starts[g]
+    x = values[idx].astype(np.longdouble)
+    n = count.astype(np.longdouble)
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.bincount(group, weights=safe, minlength=n_groups) / count
-        residual = np.where(use, values - first[group], 0.0)
-        return first + np.bincount(group, weights=residual, minlength=n_groups) / count
+        mean = _sequential_sums(x, g, pos, count) / n
+        residual = _sequential_sums(x - mean[g], g, pos, count)
+        corrected = np.where(np.isfinite(mean), mean + residual / n, mean)
+    return corrected.astype(np.float64)
 
 
 def group_limits(
@@ -70,9 +99,9 @@ def group_limits(
     values: float array (NaN = missing). link[i]: point i and i-1 are consecutive observations of
     the same group, so a moving range may be formed between them (never across a gap or a rebase).
     Only the first fix_after_n_points observed points of a group set its mean and moving ranges.
-    Screening keeps moving ranges strictly below 3.267 x the first mean moving range, once.
-    If that would discard every moving range (only when they are all zero, i.e. a flat series),
-    the unscreened mean is kept so the limits sit on the mean instead of vanishing.
+    Screening keeps moving ranges strictly below 3.267 x the first mean moving range, once. As in
+    the reference, a flat group (every moving range zero) keeps none when screened, so its mean
+    moving range and limits are NaN, as are those of a group with a single point.
     """
     observed = ~np.isnan(values)
     n_observed = np.bincount(group, weights=observed.astype(float), minlength=n_groups)
@@ -85,7 +114,7 @@ def group_limits(
         rank = cum - before[group]
         in_base = observed & (rank <= fix_after_n_points)
 
-    mean = _group_mean(values, in_base, group, n_groups)
+    mean = _r_mean(values, in_base, group, n_groups)
 
     mr = np.zeros_like(values)
     mr[1:] = np.abs(values[1:] - values[:-1])
@@ -95,15 +124,9 @@ def group_limits(
         mr_ok[0] = False
     mr = np.where(mr_ok, mr, 0.0)
 
-    def mean_of(use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        count = np.bincount(group, weights=use.astype(float), minlength=n_groups)
-        total = np.bincount(group, weights=np.where(use, mr, 0.0), minlength=n_groups)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return total / count, count
-
-    amr, _ = mean_of(mr_ok)
+    amr = _r_mean(mr, mr_ok, group, n_groups)
     if screen_outliers:
-        kept = mr_ok & (mr < SCREEN * amr[group])
-        screened, kept_count = mean_of(kept)
-        amr = np.where(kept_count > 0, screened, amr)
+        with np.errstate(invalid="ignore"):
+            kept = mr_ok & (mr < SCREEN * amr[group])
+        amr = _r_mean(mr, kept, group, n_groups)
     return GroupLimits(mean=mean, mean_mr=amr, n_observed=n_observed.astype(np.int64))

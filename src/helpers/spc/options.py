@@ -7,6 +7,7 @@ that a pack built with the defaults can be checked against the reference package
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -58,10 +59,13 @@ class SPCOptions:
             if isinstance(value, bool) or value not in RUN_LENGTHS:
                 raise ValueError(f"{name} must be 6 or 7; got {value!r}")
         n = self.fix_after_n_points
-        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 2):
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int | float) or not n >= 2):
             raise ValueError(
-                f"fix_after_n_points must be None or a whole number of at least 2; got {n!r}"
+                f"fix_after_n_points must be None or a number of at least 2; got {n!r}"
             )
+        if n is not None and not isinstance(n, int):
+            # R keeps the points whose row number is <= n, so 12.5 means the first 12.
+            object.__setattr__(self, "fix_after_n_points", int(math.floor(n)))
 
 
 def as_mapping_or_scalar(value: Any, name: str) -> tuple[bool, Any]:
