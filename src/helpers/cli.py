@@ -284,6 +284,35 @@ def select(
     )
 
 
+@app.command("new-chapter")
+def new_chapter(
+    name: Annotated[
+        str, typer.Argument(help="File name for the chapter, e.g. placement-stability.")
+    ],
+    measures: Annotated[
+        list[str], typer.Argument(help="Measure ids from data/measures.yml.", show_default=False)
+    ],
+    title: Annotated[
+        str | None, typer.Option("--title", help="The chapter's heading (default: from the name).")
+    ] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Start an analyst's deep-dive chapter: notebooks/NAME.ipynb, listed in _quarto.yml."""
+    from helpers.authoring import AuthoringError
+    from helpers.authoring import new_chapter as start_chapter
+
+    cat = _catalogue(catalogue)
+    heading = title or name.replace("-", " ").capitalize()
+    try:
+        path = start_chapter(paths.project_root(), name, heading, measures, cat)
+    except AuthoringError as exc:
+        raise _fail(f"Nothing was changed. {exc}", EXIT_INVALID) from None
+    typer.echo(
+        f"Created {path} and added it to _quarto.yml after the members' deep dive. "
+        "Open it in Jupyter to write the chapter; `tracker build` runs it with the month."
+    )
+
+
 @app.command()
 def build(
     period: Annotated[

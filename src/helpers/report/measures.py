@@ -107,8 +107,12 @@ def theme_chapter(month: MonthAnalysis, theme_id: str) -> str:
     return f"{lead}\n" + "\n".join(sections)
 
 
-def deep_dive(month: MonthAnalysis, measure_ids: list[str]) -> str:
-    """Members' chosen measures, with every month's numbers and the benchmarks."""
+def deep_dive(month: MonthAnalysis, measure_ids: list[str], label: str = "deep-dive") -> str:
+    """Members' chosen measures, with every month's numbers and the benchmarks.
+
+    `label` keeps cross-reference labels and figure files unique when an analyst's own deep dive
+    covers a measure that is also in the members' one (each chapter passes its own name).
+    """
     if not measure_ids:
         return (
             "No measures were selected for a deep dive this month. Members choose measures for "
@@ -121,12 +125,12 @@ def deep_dive(month: MonthAnalysis, measure_ids: list[str]) -> str:
             parts.append(f"The selected measure `{measure_id}` is not in the catalogue.\n")
             continue
         measure = month.catalogue[measure_id]
-        parts.append(measure_section(month, measure, months=None, label_suffix="-deep-dive"))
-        parts.append(benchmark_table(month, measure))
+        parts.append(measure_section(month, measure, months=None, label_suffix=f"-{label}"))
+        parts.append(benchmark_table(month, measure, label))
     return "\n".join(parts)
 
 
-def benchmark_table(month: MonthAnalysis, measure: Measure) -> str:
+def benchmark_table(month: MonthAnalysis, measure: Measure, label: str = "deep-dive") -> str:
     """Published annual figures: England, region, similar areas and Rotherham."""
     b = month.benchmarks
     if b.empty or not measure.benchmark or measure.benchmark not in set(b["measure_id"]):
@@ -145,6 +149,6 @@ def benchmark_table(month: MonthAnalysis, measure: Measure) -> str:
         frame,
         f"{measure.short_title}: published annual figures. Source: Department for "
         "Education (Open Government Licence v3.0)",
-        f"{measure.id}-benchmarks",
+        f"{measure.id}-{label}-benchmarks",
         "lrrrr",
     )
