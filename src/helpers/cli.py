@@ -284,6 +284,51 @@ def select(
     )
 
 
+@app.command()
+def refresh(
+    add: Annotated[
+        list[str] | None, typer.Option("--add", help="A measure id to add to the tracker.")
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="A measure id to take off the tracker.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Date of the commission's decision (YYYY-MM-DD).")
+    ] = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """The six-monthly tracker refresh: list the tracker's measures, or record a new choice.
+
+    With --add/--remove, sets the measures' `tracker:` flags in data/measures.yml and the review
+    dates in data/themes.yml (next review six months on); the next build uses them.
+    """
+    import datetime as dt
+
+    from helpers.tracker_refresh import RefreshError, refresh_tracker
+
+    cat = _catalogue(catalogue)
+    if add or remove or on:
+        try:
+            day = dt.date.fromisoformat(on) if on else None
+            done = refresh_tracker(cat, add or [], remove or [], day)
+        except ValueError as exc:  # RefreshError, or a date that is not YYYY-MM-DD
+            message = str(exc) if isinstance(exc, RefreshError) else f"--on {on!r}: {exc}"
+            raise _fail(f"Nothing was changed. {message}", EXIT_INVALID) from None
+        added = ", ".join(done.added) or "none"
+        removed = ", ".join(done.removed) or "none"
+        typer.echo(
+            f"The tracker now has {len(done.tracker)} measures (added: {added}; removed: "
+            f"{removed}). Refreshed {done.last_refreshed:%-d %B %Y}; next review by "
+            f"{done.next_due:%B %Y}."
+        )
+        cat = _catalogue(catalogue)
+    for theme_id, theme in cat.themes.items():
+        chosen = [m for m in cat.in_theme(theme_id) if m.tracker]
+        typer.echo(f"{theme.title}: {len(chosen)} of {len(cat.in_theme(theme_id))} measures")
+        for m in chosen:
+            typer.echo(f"  {m.id}: {m.short_title}")
+
+
 @app.command("new-chapter")
 def new_chapter(
     name: Annotated[

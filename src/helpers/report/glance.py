@@ -48,11 +48,15 @@ def tracker_review(month: MonthAnalysis) -> str:
     if not last:
         return ""
     text = f" The commission chose the tracker's measures on {pd.Timestamp(last):%-d %B %Y}"
-    return text + (
-        f" and reviews the choice every six months (next by {pd.Timestamp(due):%B %Y})."
-        if due
-        else "."
-    )
+    if not due:
+        return text + "."
+    due_day = pd.Timestamp(due)
+    if pd.Period(month.period, "M").end_time >= due_day:
+        return text + (
+            f". The six-monthly review of that choice was due by {due_day:%-d %B %Y} and has not "
+            "been recorded yet."
+        )
+    return text + f" and reviews the choice every six months (next by {due_day:%B %Y})."
 
 
 def intro(month: MonthAnalysis) -> str:
