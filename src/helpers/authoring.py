@@ -7,15 +7,14 @@ members' deep dive) so its comments survive.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import nbformat
 
 from helpers.catalogue import Catalogue
 from helpers.chapters import book_chapter_files, read_quarto_config
+from helpers.files import replace_file
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 #: The new chapter goes after this one (the members' deep dive), or last when it is absent.
@@ -24,17 +23,6 @@ AFTER = "deep-dive.ipynb"
 
 class AuthoringError(ValueError):
     """The chapter cannot be started; the message says why and what to do."""
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def chapter_notebook(slug: str, title: str, measure_ids: list[str]) -> nbformat.NotebookNode:
@@ -111,7 +99,7 @@ def new_chapter(
     new_text = _with_chapter(quarto.read_text(encoding="utf-8"), chapter)
     nbformat.write(chapter_notebook(slug, title, measure_ids), target)
     try:
-        _atomic_write(quarto, new_text)
+        replace_file(quarto, new_text)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -8,8 +8,6 @@ must stop the build with the file and line, not reach members as a broken chapte
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import yaml
 
 from helpers import paths
 from helpers.catalogue import Catalogue
+from helpers.files import replace_file
 from helpers.periods import PeriodError, parse_period
 from helpers.validation import Problem
 
@@ -157,29 +156,25 @@ def check_selections(
             continue
         seen: set[str] = set()
         for measure_id, line in zip(selection.measures, selection.measure_lines, strict=True):
+            found = None
             if measure_id not in catalogue:
-                problems.append(
-                    Problem(
-                        name,
-                        line or selection.line,
-                        "measures",
-                        measure_id,
-                        f"the {selection.period} deep dive names '{measure_id}', which is not "
-                        "a measure in the catalogue.",
-                        _suggestion(measure_id, catalogue),
-                    )
+                found = (
+                    f"the {selection.period} deep dive names '{measure_id}', which is not a "
+                    "measure in the catalogue.",
+                    _suggestion(measure_id, catalogue),
+                    "error",
                 )
             elif measure_id in seen:
+                found = (
+                    f"'{measure_id}' is listed twice for {selection.period}.",
+                    "Remove the second entry.",
+                    "warning",
+                )
+            if found:
+                message, fix, severity = found
+                where = line or selection.line
                 problems.append(
-                    Problem(
-                        name,
-                        line or selection.line,
-                        "measures",
-                        measure_id,
-                        f"'{measure_id}' is listed twice for {selection.period}.",
-                        "Remove the second entry.",
-                        severity="warning",
-                    )
+                    Problem(name, where, "measures", measure_id, message, fix, severity=severity)
                 )
             seen.add(measure_id)
     return problems
@@ -233,12 +228,4 @@ def _write(selections: dict[str, Selection], path: Path) -> None:
         entry["measures"] = list(s.measures)
         dives[month] = entry
     text = HEADER + yaml.safe_dump({"deep_dives": dives}, sort_keys=False, allow_unicode=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".selections-", suffix=".yml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, text)

@@ -9,7 +9,6 @@ them, and checks the edited catalogue loads before anything is replaced.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.catalogue import Catalogue, CatalogueError, load_catalogue
+from helpers.files import replace_files
 
 ID_LINE = re.compile(r"^(\s*)-\s+id:\s*([A-Za-z0-9_]+)\s*$")
 TRACKER_LINE = re.compile(r"^(\s*)tracker:\s*(true|false)\s*(#.*)?$")
@@ -77,22 +77,6 @@ def _set_review(text: str, last: dt.date, due: dt.date) -> str:
     return text
 
 
-def _write_all(files: dict[Path, str]) -> None:
-    """Replace each file whole; written to temporary files first so a failure changes nothing."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, text in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            temps.append((tmp, path))
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-
-
 def refresh_tracker(
     catalogue: Catalogue,
     add: list[str],
@@ -128,7 +112,7 @@ def refresh_tracker(
     wrong = [m for m, flag in flags.items() if edited[m].tracker is not flag]
     if wrong:
         raise RefreshError(f"Could not set the tracker flag of: {', '.join(wrong)}.")
-    _write_all({measures_path: measures_text, themes_path: themes_text})
+    replace_files({measures_path: measures_text, themes_path: themes_text})
     before = {m for m in catalogue.ids if catalogue[m].tracker}
     after = tuple(m for m in edited.ids if edited[m].tracker)
     return Refresh(

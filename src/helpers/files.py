@@ -1,0 +1,33 @@
+"""Replacing project files whole or not at all (selections, catalogue flags, _quarto.yml).
+
+Each new text is written to a temporary file beside its target first and only then moved over
+it, so an interrupted edit never leaves a half-written file that the next build would trip on.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def replace_files(texts: dict[Path, str]) -> None:
+    """Write every text to a temporary file first, then move each over its target."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+            temps.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """One file, replaced whole."""
+    replace_files({path: text})
