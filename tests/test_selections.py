@@ -133,3 +133,9 @@ def test_a_mistyped_selection_stops_the_build_and_keeps_the_last_pack(
     assert "row 9" in str(stopped.value) and "cla_3plus_placements" in str(stopped.value)
     assert sorted(p.name for p in output.iterdir()) == [DEMO_PERIOD]
     assert (earlier / "manifest.json").read_text() == "{}"
+
+
+def test_a_month_listed_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    root = project(tmp_path, 'deep_dives:\n  "2026-10": [reref_12m]\n  "2026-10": [cin_rate]\n')
+    with pytest.raises(SelectionError, match="line 3: the month 2026-10 is listed twice"):
+        read_selections(root)

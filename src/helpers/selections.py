@@ -73,6 +73,15 @@ def _entries(path: Path) -> list[tuple[object, int, object, dict[str, int | list
         None,
     )
     nodes = list(getattr(dive_node, "value", []) or [])
+    seen: dict[str, int] = {}
+    for key_node, _ in nodes:
+        line = key_node.start_mark.line + 1
+        if key_node.value in seen:
+            raise SelectionError(
+                f"{path}, line {line}: the month {key_node.value} is listed twice (first on line "
+                f"{seen[key_node.value]}). Merge the two entries into one."
+            )
+        seen[key_node.value] = line
     out = []
     for (key, value), (key_node, value_node) in zip(dives.items(), nodes, strict=False):
         lines: dict[str, int | list[int]] = {}
