@@ -458,3 +458,17 @@ def test_vectorised_rules_agree_with_a_plain_loop_on_random_series(run: int, mod
         parts = [values[:17], values[17:]] if facet in rebase else [values]
         want = [t for part in parts for t in _loop_types(part, run, mode)]
         assert got["special_cause_type"].tolist() == want, facet
+
+
+def test_group_by_group_sums_agree_with_the_grid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Very uneven groups are summed one by one (to bound memory); the answers must not change."""
+    from helpers.spc import limits
+
+    rng = np.random.default_rng(3)
+    data = pd.concat(
+        [frame(rng.normal(0, 1, n).round(3), facet=f"f{n:03d}") for n in (1, 2, 7, 30, 120)]
+    )
+    on_grid = ptd_spc(data, "value", "date", facet_field="facet").points
+    monkeypatch.setattr(limits, "_MAX_CELLS", 0)
+    one_by_one = ptd_spc(data, "value", "date", facet_field="facet").points
+    pd.testing.assert_frame_equal(on_grid, one_by_one)
