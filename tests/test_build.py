@@ -100,6 +100,25 @@ def test_outputs_are_markdown_so_the_html_needs_nothing_from_the_internet(pack: 
                 assert out.get("data", {}).get("text/markdown", "").count("$") < 2, path.name
 
 
+def test_lists_and_tables_start_a_new_block(pack: Path) -> None:
+    """Pandoc reads a list or table that follows a paragraph line directly as more paragraph."""
+    block_start = re.compile(r"^([-*+] |\d+\. |\|)")
+    plain = re.compile(r"^[^\s#:|*+\-\d]")
+    for path in (pack / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            texts = (
+                [cell.source]
+                if cell.cell_type == "markdown"
+                else [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
+            )
+            for text in texts:
+                lines = text.split("\n")
+                for before, line in zip(lines, lines[1:], strict=False):
+                    if block_start.match(line):
+                        assert not plain.match(before), (path.name, before[:60], line[:40])
+
+
 def test_every_figure_has_caption_alt_text_and_file(pack: Path, demo_pack) -> None:
     figures = []
     everything = ""
