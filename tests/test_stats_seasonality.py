@@ -131,7 +131,22 @@ def test_noise_that_stl_calls_seasonal_is_not_confirmed():
     # The F test is at the 1% level: now and then noise passes it too, but rarely.
     confirmed = [s for s in fooled if s.strongly_seasonal]
     assert len(confirmed) <= 2
-    assert all("not treated as seasonal" in s.plain_english for s in fooled if s not in confirmed)
+    for s in fooled:
+        if s not in confirmed:
+            assert s.plain_english.startswith("No clear yearly pattern yet")
+            assert "strength" not in s.plain_english  # an unreliable number is not quoted
+
+
+def test_from_36_months_the_strength_is_quoted_and_must_agree_with_the_f_test():
+    rng = np.random.default_rng(12)
+    noisy = seasonal_strength(series(rng.normal(50, 5, 36)))
+    assert "seasonal strength" in noisy.plain_english
+    looks = [
+        s
+        for s in (seasonal_strength(series(rng.normal(50, 5, 36))) for _ in range(60))
+        if s.strength >= 0.64 and not s.strongly_seasonal
+    ]
+    assert looks and all("not treated as seasonal" in s.plain_english for s in looks)
 
 
 def test_a_clear_yearly_pattern_is_confirmed_on_two_years():

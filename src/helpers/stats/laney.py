@@ -7,8 +7,10 @@ widens (or narrows) the limits by it:
     z_i = (x_i - centre) / sigma_i,   sigma_z = mean |z_i - z_(i-1)| / 1.128,
     limits_i = centre +/- 3 * sigma_i * sigma_z.
 
-Missing months (NaN value or no denominator) are left out: moving ranges are taken between
-consecutive months that have figures, and the missing months get no limits.
+Missing months (NaN value or no denominator) are left out of the centre and of sigma_z: moving
+ranges are taken between consecutive months that have figures. A month with a denominator but no
+value still gets limits (they depend only on its denominator); a month with no denominator does
+not.
 """
 
 from __future__ import annotations

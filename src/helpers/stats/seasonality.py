@@ -9,10 +9,11 @@ STL needs an unbroken series: it uses the most recent stretch with no run of two
 missing months, and fills at most `max_filled` single missing months by straight-line
 interpolation (for STL only; the filled months are listed and mentioned).
 
-Caveat: with only two or three years of figures the strength is biased upwards. In simulation
-(benchmarks/bench_stats.py) pure noise of 24-36 months reaches 0.64 roughly 1 time in 6 (and 3
-times in 4 at 30 months, when STL's two-year fit is stretched over a year and a half), and
-almost never at 60+ months. So "strongly seasonal" also needs the month-of-year pattern to be
+Caveat: with only two or three years of figures the strength is biased upwards: pure noise
+reaches 0.64 in almost every series of 24-26 months (STL fits two figures per calendar month
+exactly), 3 times in 4 at 30 months, 1 time in 6 at 36, and almost never at 60+ months
+(benchmarks/bench_stats.py). Below 36 months the strength is therefore not used or quoted, and at
+any length "strongly seasonal" also needs the month-of-year pattern to be
 confirmed by an F test (OLS of the figures on a straight-line trend plus eleven month-of-year
 terms, against the trend alone, at the 1% level). The F test is exact for independent normal
 noise, so noise is called seasonal about 1 time in 100 at any length from 24 months, while a
@@ -34,6 +35,10 @@ from helpers.stats import _series
 STRONG = 0.64
 #: Below this many months the strength is a rough guide (noise alone can look seasonal).
 SHORT = 48
+#: Below this many months STL's strength is near 1 for almost any series (two or three figures
+#: per calendar month are fitted almost exactly), so only the F test is used and no strength is
+#: quoted. Pure noise reached 0.64 in 95-100% of series of 24-26 months, 74% at 30 and 18% at 36.
+RELIABLE_STRENGTH = 36
 #: Significance level at which the month-of-year pattern counts as confirmed.
 CONFIRM_ALPHA = 0.01
 
@@ -113,6 +118,23 @@ def _recent_stretch(s: pd.Series, max_filled: int) -> tuple[pd.Series, list]:
     return s.iloc[start:], sorted(singles)
 
 
+def _strength_words(strength: float, threshold: float, strong: bool) -> str:
+    scale = f"(seasonal strength {strength:.2f} on a 0-1 scale)"
+    if strong:
+        return (
+            f"The figure follows a strong yearly pattern {scale}, "
+            "so compare a month with the same month last year."
+        )
+    if strength >= threshold:
+        return (
+            f"The figure looks seasonal {scale}, but the same months of different years do not "
+            "agree closely enough to rule out chance, so it is not treated as seasonal."
+        )
+    if strength >= 0.4:
+        return f"There is a moderate yearly pattern {scale}."
+    return f"There is little or no yearly pattern {scale}."
+
+
 def seasonal_strength(
     series: pd.Series | list,
     *,
@@ -138,22 +160,22 @@ def seasonal_strength(
     strength = float(max(0.0, 1 - np.var(remainder) / total)) if total > 0 else 0.0
     p_value = month_of_year_p_value(y.to_numpy(float), period)
     confirmed = bool(p_value < CONFIRM_ALPHA)  # NaN (a flat series) is not confirmed
-    strong = strength >= threshold and confirmed
-    scale = f"(seasonal strength {strength:.2f} on a 0-1 scale)"
-    if strong:
+    if n < RELIABLE_STRENGTH:
+        # With two or three figures per calendar month STL fits them almost exactly, so the
+        # strength is near 1 for nearly any series: the F test alone decides, and no strength
+        # figure is quoted to members.
+        strong = confirmed
         text = (
-            f"The figure follows a strong yearly pattern {scale}, "
-            f"so compare a month with the same month last year."
+            "The figure follows a yearly pattern: the same months rose and fell together in each "
+            "year, more closely than chance would give, so compare a month with the same month "
+            "last year."
+            if strong
+            else "No clear yearly pattern yet: the same months have not moved together closely "
+            "enough from year to year to rule out chance."
         )
-    elif strength >= threshold:
-        text = (
-            f"The figure looks seasonal {scale}, but the same months of different years do not "
-            f"agree closely enough to rule out chance, so it is not treated as seasonal."
-        )
-    elif strength >= 0.4:
-        text = f"There is a moderate yearly pattern {scale}."
     else:
-        text = f"There is little or no yearly pattern {scale}."
+        strong = strength >= threshold and confirmed
+        text = _strength_words(strength, threshold, strong)
     if n < SHORT:
         text += f" With only {n} months of figures this is a rough guide."
     if filled:
