@@ -10,10 +10,10 @@ missing months, and fills at most `max_filled` single missing months by straight
 interpolation (for STL only; the filled months are listed and mentioned).
 
 Caveat: with only two or three years of figures the strength is biased upwards: pure noise
-reaches 0.64 in almost every series of 24-26 months (STL fits two figures per calendar month
-exactly), 3 times in 4 at 30 months, 1 time in 6 at 36, and almost never at 60+ months
-(benchmarks/bench_stats.py). Below 36 months the strength is therefore not used or quoted, and at
-any length "strongly seasonal" also needs the month-of-year pattern to be
+(level 50, sd 5) reaches 0.64 in 9 series out of 10 or more at 24-26 months (STL fits two figures
+per calendar month almost exactly), 3 in 4 at 30 months, 1 in 6 at 36, and almost never at 60+
+months (benchmarks/bench_stats.py). Below 36 months the strength is therefore not used or
+quoted, and at any length "strongly seasonal" also needs the month-of-year pattern to be
 confirmed by an F test (OLS of the figures on a straight-line trend plus eleven month-of-year
 terms, against the trend alone, at the 1% level). The F test is exact for independent normal
 noise, so noise is called seasonal about 1 time in 100 at any length from 24 months, while a
@@ -37,7 +37,7 @@ STRONG = 0.64
 SHORT = 48
 #: Below this many months STL's strength is near 1 for almost any series (two or three figures
 #: per calendar month are fitted almost exactly), so only the F test is used and no strength is
-#: quoted. Pure noise reached 0.64 in 95-100% of series of 24-26 months, 74% at 30 and 18% at 36.
+#: quoted. Pure noise reached 0.64 in 90-100% of series of 24-26 months, 75% at 30 and 16% at 36.
 RELIABLE_STRENGTH = 36
 #: Significance level at which the month-of-year pattern counts as confirmed.
 CONFIRM_ALPHA = 0.01
