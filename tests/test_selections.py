@@ -139,3 +139,11 @@ def test_a_month_listed_twice_is_refused_with_both_lines(tmp_path: Path) -> None
     root = project(tmp_path, 'deep_dives:\n  "2026-10": [reref_12m]\n  "2026-10": [cin_rate]\n')
     with pytest.raises(SelectionError, match="line 3: the month 2026-10 is listed twice"):
         read_selections(root)
+
+
+def test_one_month_spelt_two_ways_is_reported(tmp_path: Path) -> None:
+    root = project(tmp_path, 'deep_dives:\n  "2026-10": [reref_12m]\n  "Oct 2026": [cin_rate]\n')
+    selections, problems = read_selections(root)
+    assert selections["2026-10"].measures == ("reref_12m",)
+    assert [(p.row, p.column) for p in problems] == [(3, "month")]
+    assert "already has an entry (line 2)" in problems[0].message

@@ -135,6 +135,18 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
                 )
             )
             continue
+        if period in found:  # the same month spelt two ways, e.g. 2026-10 and Oct 2026
+            problems.append(
+                Problem(
+                    path.name,
+                    line,
+                    "month",
+                    None,
+                    f"{period} already has an entry (line {found[period].line}).",
+                    "Merge the two entries into one.",
+                )
+            )
+            continue
         measure_lines = lines.get("measures")
         measure_lines = measure_lines if isinstance(measure_lines, list) else []
         found[period] = Selection(
