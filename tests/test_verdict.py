@@ -226,4 +226,7 @@ def test_a_flat_measure_has_no_limits_and_says_nothing_about_its_target() -> Non
     points = spc_points(obs, catalogue, pd.DataFrame(columns=["measure_id", "period", "reason"]))
     points = points.rename(columns={"facet": "measure_id"})
     spc_chart(points, m)  # draws without limits rather than failing
-    assert "100.0%" in alt_text(points, m)
+    alt = alt_text(points, m)
+    assert "100.0%" in alt and "no data" not in alt
+    assert "There are no process limits: the figure has not varied" in alt
+    assert "nothing to judge whether it will be met" in alt

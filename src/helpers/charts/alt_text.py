@@ -7,6 +7,8 @@ and the table gives members the exact numbers.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from helpers.charts import icons
@@ -60,12 +62,27 @@ def _verdict(frame: pd.DataFrame, measure: MeasureLike) -> tuple[str, str | None
         )
     elif target is not None:
         words.append(
-            f"The target is {format_value(target, measure, long=True)}; the current "
-            "process has too few points to say whether it will be met."
+            f"The target is {format_value(target, measure, long=True)}; with no process limits "
+            "yet there is nothing to judge whether it will be met."
         )
     else:
         words.append("There is no target.")
     return variation, assurance, " ".join(words)
+
+
+def _limits_words(mean: float, lpl: float, upl: float, measure: MeasureLike) -> str:
+    centre = (
+        f"For the current process the centre line (mean) is {format_value(mean, measure, True)}"
+    )
+    if math.isnan(lpl) or math.isnan(upl):
+        return (
+            f"{centre}. There are no process limits: the figure has not varied from month to "
+            "month (or there is only one month), so there is no variation to set them from."
+        )
+    return (
+        f"{centre} and the process limits are {format_value(lpl, measure)} to "
+        f"{format_value(upl, measure, True)}; values between the limits are normal variation."
+    )
 
 
 def alt_text(points: pd.DataFrame, measure: MeasureLike) -> str:
@@ -81,9 +98,7 @@ def alt_text(points: pd.DataFrame, measure: MeasureLike) -> str:
         f"by {step}, {period_label(frame['date'])}.",
         f"The latest value, for {point_label(latest['date'], daily, long=True)}, is "
         f"{format_value(latest['value'], measure, long=True)}.",
-        f"For the current process the centre line (mean) is {format_value(mean, measure, True)} "
-        f"and the process limits are {format_value(lpl, measure)} to "
-        f"{format_value(upl, measure, True)}; values between the limits are normal variation.",
+        _limits_words(mean, lpl, upl, measure),
         _verdict(frame, measure)[2],
     ]
     changes = process_changes(frame)
