@@ -104,19 +104,19 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
         return {}, []
     found: dict[str, Selection] = {}
     problems: list[Problem] = []
+
+    def bad(line: int, column: str, message: str, fix: str) -> None:
+        problems.append(Problem(path.name, line, column, None, message, fix))
+
     for key, line, value, lines in _entries(path):
         try:
             period = str(parse_period(key))
         except PeriodError as exc:
-            problems.append(
-                Problem(
-                    path.name,
-                    line,
-                    "month",
-                    None,
-                    f"'{key}' is not a month: {exc}",
-                    "Write the month as YYYY-MM, e.g. 2026-10.",
-                )
+            bad(
+                line,
+                "month",
+                f"'{key}' is not a month: {exc}",
+                "Write the month as YYYY-MM, e.g. 2026-10.",
             )
             continue
         by = None
@@ -124,27 +124,19 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
             by = value.get("requested_by")
             value = value.get("measures")
         if not isinstance(value, list) or not value:
-            problems.append(
-                Problem(
-                    path.name,
-                    line,
-                    "measures",
-                    None,
-                    f"the entry for {period} lists no measures.",
-                    "Give a list of measure ids under 'measures:', one per line after '- '.",
-                )
+            bad(
+                line,
+                "measures",
+                f"the entry for {period} lists no measures.",
+                "Give a list of measure ids under 'measures:', one per line after '- '.",
             )
             continue
         if period in found:  # the same month spelt two ways, e.g. 2026-10 and Oct 2026
-            problems.append(
-                Problem(
-                    path.name,
-                    line,
-                    "month",
-                    None,
-                    f"{period} already has an entry (line {found[period].line}).",
-                    "Merge the two entries into one.",
-                )
+            bad(
+                line,
+                "month",
+                f"{period} already has an entry (line {found[period].line}).",
+                "Merge the two entries into one.",
             )
             continue
         measure_lines = lines.get("measures")

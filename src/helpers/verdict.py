@@ -16,7 +16,7 @@ import pandas as pd
 from helpers.catalogue import Catalogue, Measure
 from helpers.charts.formatting import format_value
 from helpers.spc import ptd_spc
-from helpers.spc.icons import assurance_icon, assurance_type, variation_icon
+from helpers.spc.icons import assurance_icon, assurance_when_limits, variation_icon
 from helpers.spc.options import direction_code
 from helpers.stats import bh_adjust, evidence_for, seasonally_adjusted
 
@@ -311,10 +311,8 @@ def _variation_name(point_type: str | None, direction: int) -> str:
 
 
 def _assurance_name(measure: Measure, lpl: float, upl: float) -> str | None:
-    if math.isnan(lpl) or math.isnan(upl):  # no limits yet: say nothing about the target
-        return None
     direction = direction_code(measure.improvement_direction)
-    kind = assurance_type(measure.target, lpl, upl, direction)
+    kind = assurance_when_limits(measure.target, lpl, upl, direction)
     return (
         None
         if kind is None

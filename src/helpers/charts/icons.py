@@ -236,9 +236,7 @@ def assurance_icon(
     if target is None or frame.empty:
         return None
     last = frame.iloc[-1]
-    if pd.isna(last["lpl"]) or pd.isna(last["upl"]):  # no limits yet: nothing can be said
-        return None
-    kind = spc_icons.assurance_type(
+    kind = spc_icons.assurance_when_limits(
         target, float(last["lpl"]), float(last["upl"]), direction_code(improvement_direction)
     )
     return None if kind is None else _bare(spc_icons.assurance_icon(kind))

@@ -7,6 +7,8 @@ limits it is hit and miss).
 
 from __future__ import annotations
 
+import math
+
 COMMON_CAUSE = "common_cause"
 IMPROVEMENT = "special_cause_improvement"
 CONCERN = "special_cause_concern"
@@ -55,6 +57,19 @@ def assurance_type(target: float | None, lpl: float, upl: float, direction: int)
     if target < lpl:
         return CONSISTENT_PASS if direction > 0 else CONSISTENT_FAIL
     return INCONSISTENT
+
+
+def assurance_when_limits(
+    target: float | None, lpl: float, upl: float, direction: int
+) -> str | None:
+    """The pack's reading: like assurance_type, but None while there are no limits to judge by.
+
+    The reference calls that case "inconsistent"; members are told nothing rather than "hit
+    and miss" about a measure that has not varied yet.
+    """
+    if math.isnan(lpl) or math.isnan(upl):
+        return None
+    return assurance_type(target, lpl, upl, direction)
 
 
 def assurance_icon(kind: str) -> str:

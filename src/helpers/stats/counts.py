@@ -19,7 +19,7 @@ from statsmodels.stats.rates import test_poisson_2indep
 
 from helpers.stats import _series
 from helpers.stats.laney import LaneyLimits, _pair, laney_limits
-from helpers.stats.wording import ALPHA, chance, fmt_value, higher_lower, judgement
+from helpers.stats.wording import ALPHA, fmt_value, higher_lower, result_ending
 
 NAN = float("nan")
 
@@ -116,11 +116,8 @@ def compare_rates(
     if diff == 0:
         text = f"{what} ({v1}) is the same as {against}."
     else:
-        verdict = "a real change" if sig else "within normal variation"
-        judged = judgement(diff, direction) if sig else ""
-        text = (
-            f"{what} ({v1}) is {higher_lower(diff)} {against} ({v2}){judged}: "
-            f"{verdict}, as {chance(pv)}."
+        text = f"{what} ({v1}) is {higher_lower(diff)} {against} ({v2})" + result_ending(
+            diff, direction, sig, pv
         )
     return RateTest(*values, r1, r2, ratio, stat, pv, method, sig, text)
 

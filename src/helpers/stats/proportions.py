@@ -19,7 +19,7 @@ from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from helpers.stats import _series
 from helpers.stats.laney import LaneyLimits, _pair, laney_limits
-from helpers.stats.wording import ALPHA, chance, fmt_change, fmt_value, higher_lower, judgement
+from helpers.stats.wording import ALPHA, fmt_change, fmt_value, higher_lower, result_ending
 
 NAN = float("nan")
 
@@ -116,13 +116,10 @@ def two_proportion_test(
     if diff == 0:
         text = f"{what} is the same as {against} ({fmt_value(100 * p2, 'percent', decimals)})."
     else:
-        verdict = "a real change" if sig else "within normal variation"
-        judged = judgement(diff, direction) if sig else ""
         text = (
             f"{what} ({fmt_value(100 * p1, 'percent', decimals)}) is {gap} {higher_lower(diff)} "
-            f"{against} ({fmt_value(100 * p2, 'percent', decimals)}){judged}: "
-            f"{verdict}, as {chance(pv)}."
-        )
+            f"{against} ({fmt_value(100 * p2, 'percent', decimals)})"
+        ) + result_ending(diff, direction, sig, pv)
     return ProportionTest(p1, p2, diff, z, pv, sig, text)
 
 

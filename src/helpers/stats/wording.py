@@ -53,5 +53,15 @@ def judgement(change: float, direction: str) -> str:
     return " (better)" if better else " (worse)"
 
 
+def result_ending(change: float, direction: str, significant: bool, p: float) -> str:
+    """The end of a test's sentence: ' (worse): a real change, as chance alone would give ...'.
+
+    Shared by the proportion and rate tests so both say a result the same way.
+    """
+    verdict = "a real change" if significant else "within normal variation"
+    judged = judgement(change, direction) if significant else ""
+    return f"{judged}: {verdict}, as {chance(p)}."
+
+
 def higher_lower(change: float) -> str:
     return "higher than" if change > 0 else "lower than" if change < 0 else "the same as"
