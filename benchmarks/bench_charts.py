@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from helpers.catalogue import load_catalogue
 from helpers.charts import alt_text, chart_table, spc_chart
+from helpers.inputs.catalogue import load_catalogue
 from helpers.spc import ptd_spc
 
 

@@ -20,10 +20,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers.catalogue import load_catalogue  # noqa: E402
-from helpers.extracts import find_extracts  # noqa: E402
-from helpers.store import Store  # noqa: E402
-from helpers.validation import check_paths  # noqa: E402
+from helpers.inputs.catalogue import load_catalogue  # noqa: E402
+from helpers.inputs.extracts import find_extracts  # noqa: E402
+from helpers.inputs.store import Store  # noqa: E402
+from helpers.inputs.validation import check_paths  # noqa: E402
 
 
 def synthetic_extracts(folder: Path, months: int = 60) -> Path:

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import quarto
-from helpers.build import build_pack
-from helpers.store import Store
+from helpers.inputs.store import Store
+from helpers.pack import quarto
+from helpers.pack.build import build_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 

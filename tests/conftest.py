@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.build import build_pack
-from helpers.store import Store
+from helpers.inputs.store import Store
+from helpers.pack.build import build_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_PERIOD = "2026-10"

@@ -11,7 +11,7 @@ from ingest_files import CATALOGUE, write_csv, write_wide_xlsx
 from typer.testing import CliRunner
 
 from helpers.cli import app
-from helpers.store import Store
+from helpers.inputs.store import Store
 
 runner = CliRunner()
 CAT = ["--catalogue", str(CATALOGUE)]

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.charts.formatting import format_value
+from helpers.formatting import format_value
 from helpers.numbers import unit_change, unit_value
 from helpers.stats.wording import fmt_change, fmt_value
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
-from helpers.catalogue import load_catalogue
+from helpers.inputs.catalogue import load_catalogue
 
 DEFAULT_SOURCE = Path("/work/shared/data/dfe")
 DEFAULT_REFERENCE = Path("/work/shared/reference/benchmarks-2022-2025.csv")

@@ -31,7 +31,7 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from helpers.catalogue import Catalogue, Measure, load_catalogue
+from helpers.inputs.catalogue import Catalogue, Measure, load_catalogue
 
 HERE = Path(__file__).resolve().parent
 CONFIG_PATH = HERE / "demo_config.yml"

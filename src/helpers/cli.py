@@ -1,7 +1,7 @@
 """The `tracker` command line: arguments, printing and exit codes only.
 
-The work is done by helpers.validation and helpers.store. Each command is one function;
-add another with `@app.command()`.
+The work is done by the stage packages (helpers.inputs, helpers.pack, helpers.workflows). Each
+command is one function; add another with `@app.command()`.
 
 Exit codes: 0 done (warnings allowed), 1 could not run (catalogue unreadable, store busy),
 2 invalid input (every problem is printed and nothing was changed).
@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from helpers import paths
-from helpers.catalogue import Catalogue, CatalogueError, load_catalogue
-from helpers.store import LoadError, Store, StoreBusy
-from helpers.validation import Problem, check_paths
+from helpers.inputs.catalogue import Catalogue, CatalogueError, load_catalogue
+from helpers.inputs.store import LoadError, Store, StoreBusy
+from helpers.inputs.validation import Problem, check_paths
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -254,8 +254,13 @@ def select(
     With no measures, list what is already chosen for that month. The next `tracker build`
     for the month includes a Deep dive chapter on them.
     """
+    from helpers.inputs.selections import (
+        SelectionError,
+        add_selection,
+        check_selections,
+        for_period,
+    )
     from helpers.periods import PeriodError, parse_period
-    from helpers.selections import SelectionError, add_selection, check_selections, for_period
 
     cat = _catalogue(catalogue)
     try:
@@ -304,7 +309,7 @@ def refresh(
     """
     import datetime as dt
 
-    from helpers.tracker_refresh import RefreshError, refresh_tracker
+    from helpers.workflows.refresh import RefreshError, refresh_tracker
 
     cat = _catalogue(catalogue)
     if add or remove or on:
@@ -343,8 +348,8 @@ def new_chapter(
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Start an analyst's deep-dive chapter: notebooks/NAME.ipynb, listed in _quarto.yml."""
-    from helpers.authoring import AuthoringError
-    from helpers.authoring import new_chapter as start_chapter
+    from helpers.workflows.new_chapter import AuthoringError
+    from helpers.workflows.new_chapter import new_chapter as start_chapter
 
     cat = _catalogue(catalogue)
     heading = title or name.replace("-", " ").capitalize()
@@ -377,8 +382,8 @@ def build(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from helpers.build import EXIT_NO_QUARTO, BuildError, build_pack
-    from helpers.chapters import ChapterError
+    from helpers.pack.build import EXIT_NO_QUARTO, BuildError, build_pack
+    from helpers.pack.chapters import ChapterError
     from helpers.periods import PeriodError
 
     console = _console()

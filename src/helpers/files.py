@@ -1,4 +1,4 @@
-"""Replacing project files whole or not at all (selections, catalogue flags, _quarto.yml).
+"""Project files: replaced whole or not at all (selections, catalogue flags, _quarto.yml), hashed.
 
 Each new text is written to a temporary file beside its target first and only then moved over
 it, so an interrupted edit never leaves a half-written file that the next build would trip on.
@@ -6,6 +6,7 @@ it, so an interrupted edit never leaves a half-written file that the next build 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -31,3 +32,12 @@ def replace_files(texts: dict[Path, str]) -> None:
 def replace_file(path: Path, text: str) -> None:
     """One file, replaced whole."""
     replace_files({path: text})
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

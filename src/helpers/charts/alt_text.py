@@ -12,13 +12,6 @@ import math
 import pandas as pd
 
 from helpers.charts import icons
-from helpers.charts.formatting import (
-    MeasureLike,
-    format_value,
-    is_daily,
-    period_label,
-    point_label,
-)
 from helpers.charts.points import (
     RULE_WORDS,
     current_process,
@@ -26,6 +19,13 @@ from helpers.charts.points import (
     point_words,
     prepare,
     process_changes,
+)
+from helpers.formatting import (
+    MeasureLike,
+    format_value,
+    is_daily,
+    period_label,
+    point_label,
 )
 
 #: Unit -> how the rates in a table are expressed (None: the cells say it, e.g. "45.3%").

@@ -22,13 +22,6 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from helpers.charts import icons
-from helpers.charts.formatting import (
-    MeasureLike,
-    axis_label,
-    format_value,
-    is_daily,
-    tick_formatter,
-)
 from helpers.charts.points import latest_valid, prepare, process_changes
 from helpers.charts.style import (
     COLOURS,
@@ -42,6 +35,13 @@ from helpers.charts.style import (
     SMALL_FONT_SIZE,
     TITLE_SIZE,
     chart_style,
+)
+from helpers.formatting import (
+    MeasureLike,
+    axis_label,
+    format_value,
+    is_daily,
+    tick_formatter,
 )
 
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]

@@ -6,8 +6,8 @@ A chapter reads as narrative plus a few calls, e.g.::
     report.show(report.glance_table(month))
 """
 
-from helpers.analysis import MonthAnalysis
-from helpers.analysis import read_month as load
+from helpers.analysis.month import MonthAnalysis
+from helpers.analysis.month import read_month as load
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
 from helpers.report.markdown import figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter

@@ -12,9 +12,9 @@ import math
 import pandas as pd
 import yaml
 
-from helpers.analysis import MonthAnalysis
-from helpers.charts.formatting import format_value
+from helpers.analysis.month import MonthAnalysis
 from helpers.charts.icons import icon_text
+from helpers.formatting import format_value
 from helpers.report.markdown import slug, table
 
 #: A movement "looks large" when it is at least this many typical month-to-month movements.

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.analysis import MonthAnalysis
-from helpers.catalogue import Measure
+from helpers.analysis.month import MonthAnalysis
 from helpers.charts import alt_text, caption, chart_table, icon_label, spc_chart
-from helpers.charts.formatting import format_value
+from helpers.formatting import format_value
+from helpers.inputs.catalogue import Measure
 from helpers.report.markdown import figure, slug, table
 
 #: Months of numbers shown under each chart; the full series is in the downloadable data.

@@ -11,9 +11,9 @@ import re
 
 import pandas as pd
 
-from helpers.analysis import MonthAnalysis, month_loads
-from helpers.charts.formatting import format_value
+from helpers.analysis.month import MonthAnalysis, month_loads
 from helpers.charts.icons import icon_text
+from helpers.formatting import format_value
 from helpers.report.glance import month_name
 from helpers.report.markdown import table
 

@@ -1,0 +1,204 @@
+"""The month's statistics, computed once per build and shared by every chapter.
+
+Rendering dominates a build, so the SPC and statsmodels work is done here once (all measures in
+one SPC call) and written as CSV into the pack's data folder; the notebooks only read it. The
+same CSVs are the month's data that members can download.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from helpers import paths
+from helpers.inputs.catalogue import Catalogue, load_catalogue
+from helpers.inputs.selections import for_period as selected_measures
+
+FILES = {
+    "verdicts": "verdicts.csv",
+    "points": "spc_points.csv",
+    "observations": "observations.csv",
+    "revisions": "revisions.csv",
+    "missing": "missing_months.csv",
+    "loads": "loads.csv",
+    "warnings": "validation_warnings.csv",
+}
+WARNING_COLUMNS = ["file", "row", "column", "measure_id", "message", "fix"]
+
+
+@dataclass
+class MonthAnalysis:
+    """Everything the chapters need for one month."""
+
+    period: str
+    catalogue: Catalogue
+    verdicts: pd.DataFrame
+    points: pd.DataFrame
+    observations: pd.DataFrame
+    revisions: pd.DataFrame
+    missing: pd.DataFrame
+    loads: pd.DataFrame
+    warnings: pd.DataFrame
+    benchmarks: pd.DataFrame
+    process_changes: pd.DataFrame
+    selections: list[str]
+
+    def measure_points(self, measure_id: str) -> pd.DataFrame:
+        """One measure's SPC points, oldest first."""
+        return self.points[self.points["facet"] == measure_id].reset_index(drop=True)
+
+    def verdict(self, measure_id: str) -> pd.Series:
+        return self.verdicts.set_index("measure_id").loc[measure_id]
+
+
+def read_process_changes(root: Path | None = None) -> pd.DataFrame:
+    """data/process_changes.yml: known changes to how a measure is produced (SPC rebases there)."""
+    path = paths.data_dir(root) / "process_changes.yml"
+    columns = ["measure_id", "period", "reason"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = raw.get("process_changes", raw) if isinstance(raw, dict) else raw
+    frame = pd.DataFrame(items or [], columns=columns)
+    frame["period"] = frame["period"].astype(str).str.slice(0, 7)
+    return frame
+
+
+def read_benchmarks(root: Path | None = None) -> pd.DataFrame:
+    path = paths.benchmarks_path(root)
+    return pd.read_csv(path) if path.exists() else pd.DataFrame()
+
+
+def missing_months(observations: pd.DataFrame, catalogue: Catalogue, period: str) -> pd.DataFrame:
+    """Months with no figure for a measure, from its first figure up to the pack's month."""
+    rows = []
+    end = pd.Period(period, "M")
+    for measure_id in catalogue.ids:
+        got = observations.loc[observations["measure_id"] == measure_id, "period"]
+        if got.empty:
+            rows.append({"measure_id": measure_id, "period": period, "note": "no figures at all"})
+            continue
+        start = pd.Period(got.min(), "M")
+        expected = {str(p) for p in pd.period_range(start, end, freq="M")}
+        for gap in sorted(expected - set(got)):
+            rows.append({"measure_id": measure_id, "period": gap, "note": "no figure supplied"})
+    return pd.DataFrame(rows, columns=["measure_id", "period", "note"])
+
+
+def month_loads(loads: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The loads that carried figures for the month (its extracts, including rolling sheets)."""
+    if loads.empty:
+        return loads
+    carried = loads["periods"].astype(str).str.split(",").apply(lambda ps: period in ps)
+    return loads[carried]
+
+
+def month_warnings(
+    loads: pd.DataFrame, period: str, catalogue: Catalogue, root: Path
+) -> pd.DataFrame:
+    """Validation warnings (not errors: those stop a load) in the month's extract files.
+
+    Warnings are not stored, so the month's files are checked again where they are still on
+    disk unchanged (same content hash as when loaded).
+    """
+    from helpers.files import file_hash
+    from helpers.inputs.validation import check_file
+
+    rows = []
+    for load in month_loads(loads, period).itertuples():
+        path = Path(load.file_path)
+        path = path if path.is_absolute() else root / path
+        if not path.exists() or file_hash(path) != load.content_hash:
+            continue
+        for problem in check_file(path, catalogue).problems:
+            if not problem.is_error:
+                rows.append({c: getattr(problem, c) for c in WARNING_COLUMNS})
+    return pd.DataFrame(rows, columns=WARNING_COLUMNS)
+
+
+def analyse_month(
+    store, catalogue: Catalogue, period: str, root: Path | None = None
+) -> MonthAnalysis:
+    """Run every check for every measure for the month."""
+    # Imported here so notebooks that only read a computed month never load statsmodels.
+    from helpers.analysis.verdict import month_verdicts, spc_points
+
+    observations = store.observations(until=period)
+    changes = read_process_changes(root)
+    benchmarks = read_benchmarks(root)
+    points = spc_points(observations, catalogue, changes, until=period)
+    verdicts = month_verdicts(observations, points, catalogue, period, benchmarks)
+    loads = store.loads()
+    # Revisions since the last pack: those made by the loads that brought this month's figures.
+    revisions = store.revisions()
+    if not revisions.empty:
+        revisions = revisions[revisions["load_id"].isin(month_loads(loads, period)["load_id"])]
+    return MonthAnalysis(
+        period=period,
+        catalogue=catalogue,
+        verdicts=verdicts,
+        points=points,
+        observations=observations,
+        revisions=revisions.reset_index(drop=True),
+        missing=missing_months(observations, catalogue, period),
+        loads=loads,
+        warnings=month_warnings(loads, period, catalogue, root or paths.project_root()),
+        benchmarks=benchmarks,
+        process_changes=changes,
+        selections=selected_measures(period, root),
+    )
+
+
+def write_month(month: MonthAnalysis, folder: Path) -> None:
+    """Write the month's tables as CSV (the pack's downloadable data)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for attr, name in FILES.items():
+        getattr(month, attr).to_csv(folder / name, index=False)
+    if not month.benchmarks.empty:
+        month.benchmarks.to_csv(folder / "benchmarks.csv", index=False)
+    month.catalogue.frame().to_csv(folder / "measures.csv", index=False)
+    meta = {
+        "period": month.period,
+        "selections": month.selections,
+        "process_changes": month.process_changes.to_dict("records"),
+    }
+    (folder / "month.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+
+
+def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> MonthAnalysis:
+    """Read what write_month wrote (the notebooks' entry point)."""
+    folder = Path(pack_dir) / "data"
+    root = Path(project_dir) if project_dir else None
+    meta = yaml.safe_load((folder / "month.yml").read_text(encoding="utf-8"))
+    frames = {}
+    for attr, name in FILES.items():
+        path = folder / name
+        try:
+            frames[attr] = pd.read_csv(path, dtype={"period": str})
+        except pd.errors.EmptyDataError:
+            frames[attr] = pd.DataFrame()
+    verdicts = frames["verdicts"]
+    # CSV turns empty text into NaN; the chapters expect None (no icon) or "" (no words).
+    for column in ("assurance_icon", "council_plan_ref"):
+        if column in verdicts:
+            verdicts[column] = verdicts[column].astype(object).where(verdicts[column].notna(), None)
+    for column in ("sentence", "assurance_text", "evidence"):
+        if column in verdicts:
+            verdicts[column] = verdicts[column].astype(object).fillna("")
+    points = frames["points"]
+    if not points.empty:
+        points["date"] = pd.to_datetime(points["date"])
+    bench_path = folder / "benchmarks.csv"
+    return MonthAnalysis(
+        period=str(meta["period"]),
+        catalogue=load_catalogue(paths.catalogue_path(root)),
+        benchmarks=pd.read_csv(bench_path) if bench_path.exists() else pd.DataFrame(),
+        process_changes=pd.DataFrame(
+            meta.get("process_changes") or [], columns=["measure_id", "period", "reason"]
+        ),
+        selections=list(meta.get("selections") or []),
+        **frames,
+    )

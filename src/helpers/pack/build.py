@@ -1,0 +1,312 @@
+"""Build one month's pack: check, statistics, notebooks (papermill), book (Quarto), publish.
+
+Everything happens in a private folder beside output/<period>; only when every stage has
+succeeded is that folder swapped into place, so a failed build leaves no half-written pack and
+never touches another month's pack. Rebuilding a month replaces only that month.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from helpers import paths
+from helpers.analysis.month import analyse_month, write_month
+from helpers.inputs.catalogue import Catalogue, load_catalogue
+from helpers.inputs.selections import SelectionError, check_selections
+from helpers.inputs.store import Store
+from helpers.pack import chapters, manifest, notebooks, quarto
+from helpers.periods import parse_period
+
+log = logging.getLogger("helpers.pack.build")
+
+# Exit codes the command line uses, so scripts can tell outcomes apart.
+EXIT_BAD_INPUT = 2
+EXIT_NO_QUARTO = 3
+EXIT_NOTEBOOK_FAILED = 4
+EXIT_RENDER_FAILED = 5
+
+
+class BuildError(RuntimeError):
+    """The build stopped; nothing was published. `exit_code` says why."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class NotebookFailed(BuildError):
+    exit_code = EXIT_NOTEBOOK_FAILED
+
+
+class RenderFailed(BuildError):
+    exit_code = EXIT_RENDER_FAILED
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and how long each stage took."""
+
+    period: str
+    folder: Path
+    stages: dict[str, float] = field(default_factory=dict)
+    rendered: bool = False
+    quarto_message: str | None = None
+    manifest: dict = field(default_factory=dict)
+
+
+ProgressHook = Callable[[str, str], None]
+
+
+def _noop(stage: str, detail: str) -> None:
+    return None
+
+
+def _latest_period(store: Store) -> str:
+    latest = store.latest_period()
+    if latest is None:
+        raise BuildError(
+            "The store holds no figures yet. Load the extracts first: `tracker load data/extracts`."
+        )
+    return str(latest)
+
+
+def _stage_book_source(root: Path, stage: Path, period: str, config: dict) -> None:
+    """Write _quarto.yml (with the month filled in) and copy its assets into the build folder."""
+    config = copy.deepcopy(config)
+    book = config.setdefault("book", {})
+    month = parse_period(period)
+    book["subtitle"] = f"{book.get('subtitle', 'Performance pack')}: {month.strftime('%B %Y')}"
+    book["date"] = month.end_time.strftime("%Y-%m-%d")
+    book.setdefault("output-file", f"vision-tracker-{period}")
+    (stage / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    assets = root / "notebooks" / "assets"
+    if assets.is_dir():
+        shutil.copytree(assets, stage / "assets")
+
+
+def _publish(stage: Path, final: Path) -> None:
+    """Swap the finished build folder into place; the old pack is removed only after."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    try:
+        stage.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, object]:
+    """Lay the build folder out as published: book/, the PDF, notebooks/, data/, manifest."""
+    files: dict[str, object] = {}
+    nb_dir = stage / "notebooks"
+    nb_dir.mkdir(exist_ok=True)
+    for nb in sorted(stage.glob("*.ipynb")):
+        nb.rename(nb_dir / nb.name)
+    if (stage / "figures").is_dir():  # the executed notebooks refer to figures/ beside them
+        (stage / "figures").rename(nb_dir / "figures")
+    files["notebooks"] = sorted(f"notebooks/{p.name}" for p in nb_dir.glob("*.ipynb"))
+    files["data"] = sorted(f"data/{p.name}" for p in (stage / "data").glob("*.csv"))
+    files["log"] = "build.log"
+    if rendered:
+        book = stage / "_book"
+        pdfs = sorted(book.glob("*.pdf"))
+        if pdfs:
+            pdf_name = f"vision-tracker-{period}.pdf"
+            # Kept in the book too, where the HTML's download link points.
+            shutil.copy2(pdfs[0], stage / pdf_name)
+            files["pdf"] = pdf_name
+        book.rename(stage / "book")
+        files["html"] = "book/index.html"
+    # Working files that only the render needed.
+    for leftover in ("_quarto.yml", "assets", ".quarto"):
+        target = stage / leftover
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        elif target.exists():
+            target.unlink()
+    for page in stage.glob("*.qmd"):
+        page.unlink()
+    return files
+
+
+def _check(store: Store, period: str | None) -> str:
+    """The month to build: the one asked for, or the latest; it must be in the store."""
+    period = str(parse_period(period)) if period else _latest_period(store)
+    available = sorted(store.observations()["period"].astype(str).str.slice(0, 7).unique())
+    if period not in available:
+        raise BuildError(
+            f"The store has no figures for {period} "
+            f"(it has {available[0]} to {available[-1]}). "
+            "Load that month's extracts first, or choose another --period."
+            if available
+            else f"The store has no figures for {period}. Load the extracts first."
+        )
+    return period
+
+
+def _check_selections(catalogue: Catalogue, root: Path, period: str) -> None:
+    """A deep dive on a mistyped measure must stop the build, not reach members."""
+    try:
+        problems = [p for p in check_selections(catalogue, root, period) if p.is_error]
+    except SelectionError as exc:
+        raise BuildError(str(exc)) from None
+    if problems:
+        raise BuildError(
+            "The deep-dive selections cannot be used:\n"
+            + "\n".join(f"  {p}" for p in problems)
+            + "\nNothing was built."
+        )
+
+
+def _run_notebooks(
+    plan: list[chapters.Chapter],
+    stage: Path,
+    parameters: dict[str, str],
+    output: Path,
+    workers: int,
+    on_progress: ProgressHook,
+) -> None:
+    """Execute every chapter notebook (a few at a time); any failure stops the build."""
+    for chapter in plan:
+        if not chapter.executes:
+            shutil.copy2(chapter.source, stage / chapter.target)
+    runs = [c for c in plan if c.executes]
+    on_progress("notebooks", f"running {len(runs)} chapter notebooks")
+    failures: list[notebooks.NotebookError] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {
+            pool.submit(
+                notebooks.run_notebook,
+                chapter.source,
+                stage / chapter.target,
+                {**parameters, **chapter.parameters},
+                stage,
+                chapter.title,
+            ): chapter
+            for chapter in runs
+        }
+        for future in as_completed(futures):
+            chapter = futures[future]
+            try:
+                log.info("Ran %s in %.2f s", chapter.target, future.result())
+                on_progress("notebook done", chapter.target)
+            except notebooks.NotebookError as exc:
+                log.error("%s", exc)
+                failures.append(exc)
+    if failures:
+        kept = notebooks.keep_failed(failures, output / "_failed" / parameters["period"])
+        raise NotebookFailed(
+            "\n\n".join(str(f) for f in failures)
+            + "\n\nNothing was published. "
+            + f"The failed notebook is kept for inspection in {kept}."
+        )
+
+
+def _render(stage: Path, on_progress: ProgressHook) -> tuple[str | None, str | None]:
+    """Render the book with the real Quarto: (its version, None), or (None, why not)."""
+    try:
+        found = quarto.find_quarto()
+    except quarto.QuartoUnavailable as exc:
+        log.warning("%s", exc)
+        return None, str(exc)
+    on_progress("render", f"quarto {found.version}: HTML and PDF")
+    try:
+        quarto.render_book(found, stage, log_path=stage / "build.log")
+    except quarto.QuartoFailed as exc:
+        raise RenderFailed(f"{exc}\n\nNothing was published.") from None
+    return found.version, None
+
+
+def build_pack(
+    period: str | None = None,
+    *,
+    root: Path | None = None,
+    store_path: Path | None = None,
+    output: Path | None = None,
+    render: bool = True,
+    workers: int = 2,
+    on_progress: ProgressHook = _noop,
+) -> BuildResult:
+    """Build the pack for `period` (default: the latest month in the store)."""
+    root = root or paths.project_root()
+    output = output or paths.output_dir(root)
+    store_path = store_path or paths.store_path(root)
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+
+    on_progress("check", "catalogue, store and chapters")
+    catalogue = load_catalogue(paths.catalogue_path(root))
+    config = chapters.read_quarto_config(root / "_quarto.yml")
+    plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
+    with Store(store_path) as store:
+        period = _check(store, period)
+    _check_selections(catalogue, root, period)
+    stages["check"] = round(time.perf_counter() - started, 3)
+
+    output.mkdir(parents=True, exist_ok=True)
+    stage = output / f".build-{period}-{os.getpid()}"
+    if stage.exists():
+        shutil.rmtree(stage)
+    (stage / "data").mkdir(parents=True)
+    handler = logging.FileHandler(stage / "build.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logging.getLogger("helpers").addHandler(handler)
+    logging.getLogger("helpers").setLevel(logging.INFO)
+    try:
+        log.info("Building the pack for %s from %s", period, root)
+        t0 = time.perf_counter()
+        on_progress("statistics", "SPC and statsmodels checks for every measure")
+        with Store(store_path) as store:
+            month = analyse_month(store, catalogue, period, root=root)
+            input_hashes = manifest.input_hashes(root, store)
+        write_month(month, stage / "data")
+        stages["statistics"] = round(time.perf_counter() - t0, 3)
+
+        t0 = time.perf_counter()
+        _stage_book_source(root, stage, period, config)
+        parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
+        _run_notebooks(plan, stage, parameters, output, workers, on_progress)
+        stages["notebooks"] = round(time.perf_counter() - t0, 3)
+
+        quarto_version, quarto_message = None, "Rendering was skipped (--no-render)."
+        if render:
+            t0 = time.perf_counter()
+            quarto_version, quarto_message = _render(stage, on_progress)
+            if quarto_version:
+                stages["render"] = round(time.perf_counter() - t0, 3)
+
+        rendered = quarto_version is not None
+        files = _arrange_outputs(stage, period, rendered)
+        stages["total"] = round(time.perf_counter() - started, 3)
+        content = manifest.write_manifest(
+            stage,
+            period=period,
+            files=files,
+            parameters={"period": period, "render": render, "workers": workers},
+            inputs=input_hashes,
+            stages=stages,
+            quarto_version=quarto_version,
+            quarto_message=quarto_message,
+        )
+        logging.getLogger("helpers").removeHandler(handler)
+        handler.close()  # build.log is complete before the folder moves into place
+        _publish(stage, output / period)
+        return BuildResult(period, output / period, stages, rendered, quarto_message, content)
+    finally:
+        logging.getLogger("helpers").removeHandler(handler)
+        handler.close()
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)

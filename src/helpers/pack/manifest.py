@@ -1,0 +1,91 @@
+"""manifest.json: what a pack holds and exactly what it was built from.
+
+A reader (or an auditor) can tell from the manifest which files were produced and in which role,
+which inputs (by content hash) and which package versions made them, and how long each stage took.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from helpers import paths
+from helpers.files import file_hash
+
+PACKAGES = (
+    "vision-tracker",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "afcharts",
+    "duckdb",
+    "papermill",
+    "ipykernel",
+    "nbformat",
+)
+CONFIG_FILES = (
+    "measures.yml",
+    "themes.yml",
+    "benchmarks.csv",
+    "process_changes.yml",
+    "selections.yml",
+)
+
+
+def input_hashes(root: Path, store: Any) -> dict[str, Any]:
+    """Hashes of the configuration files and of every extract loaded into the store."""
+    data = paths.data_dir(root)
+    config = {name: file_hash(data / name) for name in CONFIG_FILES if (data / name).exists()}
+    loads = store.loads()
+    extracts = [
+        {"file": row.file_name, "sha256": row.content_hash, "loaded_at": str(row.loaded_at)}
+        for row in loads.itertuples()
+    ]
+    return {"config": config, "extracts": extracts, "quarto_yml": file_hash(root / "_quarto.yml")}
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages that shape the pack."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def write_manifest(
+    folder: Path,
+    *,
+    period: str,
+    files: dict[str, Any],
+    parameters: dict[str, Any],
+    inputs: dict[str, Any],
+    stages: dict[str, float],
+    quarto_version: str | None,
+    quarto_message: str | None,
+) -> dict[str, Any]:
+    """Write folder/manifest.json and return its content."""
+    content = {
+        "period": period,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": files,
+        "parameters": parameters,
+        "inputs": inputs,
+        "versions": {**package_versions(), "quarto": quarto_version},
+        "rendered": quarto_version is not None and "html" in files,
+        "quarto_message": quarto_message,
+        "stage_seconds": stages,
+        "python_executable": sys.executable,
+    }
+    (folder / "manifest.json").write_text(json.dumps(content, indent=2), encoding="utf-8")
+    return content
