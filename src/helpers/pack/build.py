@@ -7,7 +7,6 @@ never touches another month's pack. Rebuilding a month replaces only that month.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import shutil
@@ -17,14 +16,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from helpers import paths
 from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store
-from helpers.pack import chapters, manifest, notebooks, quarto
+from helpers.pack import book, chapters, manifest, notebooks, publish, quarto
+from helpers.pack.pdf import pdf_pages
 from helpers.periods import parse_period
 
 log = logging.getLogger("helpers.pack.build")
@@ -78,36 +76,6 @@ def _latest_period(store: Store) -> str:
     return str(latest)
 
 
-def _stage_book_source(root: Path, stage: Path, period: str, config: dict) -> None:
-    """Write _quarto.yml (with the month filled in) and copy its assets into the build folder."""
-    config = copy.deepcopy(config)
-    book = config.setdefault("book", {})
-    month = parse_period(period)
-    book["subtitle"] = f"{book.get('subtitle', 'Performance pack')}: {month.strftime('%B %Y')}"
-    book["date"] = month.end_time.strftime("%Y-%m-%d")
-    book.setdefault("output-file", f"vision-tracker-{period}")
-    (stage / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    assets = root / "notebooks" / "assets"
-    if assets.is_dir():
-        shutil.copytree(assets, stage / "assets")
-
-
-def _publish(stage: Path, final: Path) -> None:
-    """Swap the finished build folder into place; the old pack is removed only after."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    old = final.with_name(f".old-{final.name}-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        stage.rename(final)
-    except OSError:
-        if old.exists():
-            old.rename(final)
-        raise
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, object]:
     """Lay the build folder out as published: book/, the PDF, notebooks/, data/, manifest."""
     files: dict[str, object] = {}
@@ -121,24 +89,19 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
     files["data"] = sorted(f"data/{p.name}" for p in (stage / "data").glob("*.csv"))
     files["log"] = "build.log"
     if rendered:
-        book = stage / "_book"
-        pdfs = sorted(book.glob("*.pdf"))
+        pdfs = sorted((stage / "render-pdf" / "_book").glob("*.pdf"))
+        (stage / "render-html" / "_book").rename(stage / "book")
         if pdfs:
-            pdf_name = f"vision-tracker-{period}.pdf"
+            pdf_name = f"{book.pdf_name(period)}.pdf"
+            pdfs[0].rename(stage / pdf_name)
             # Kept in the book too, where the HTML's download link points.
-            shutil.copy2(pdfs[0], stage / pdf_name)
+            shutil.copy2(stage / pdf_name, stage / "book" / pdf_name)
             files["pdf"] = pdf_name
-        book.rename(stage / "book")
+            files["pdf_pages"] = pdf_pages(stage / pdf_name)
         files["html"] = "book/index.html"
-    # Working files that only the render needed.
-    for leftover in ("_quarto.yml", "assets", ".quarto"):
-        target = stage / leftover
-        if target.is_dir():
-            shutil.rmtree(target, ignore_errors=True)
-        elif target.exists():
-            target.unlink()
-    for page in stage.glob("*.qmd"):
-        page.unlink()
+    # Working copies that only the renders needed.
+    for leftover in ("render-html", "render-pdf"):
+        shutil.rmtree(stage / leftover, ignore_errors=True)
     return files
 
 
@@ -215,16 +178,19 @@ def _run_notebooks(
         )
 
 
-def _render(stage: Path, on_progress: ProgressHook) -> tuple[str | None, str | None]:
-    """Render the book with the real Quarto: (its version, None), or (None, why not)."""
+def _render(
+    stage: Path, root: Path, period: str, config: dict, on_progress: ProgressHook
+) -> tuple[str | None, str | None]:
+    """Render the HTML book and the members' PDF, at once, with the real Quarto."""
     try:
         found = quarto.find_quarto()
     except quarto.QuartoUnavailable as exc:
         log.warning("%s", exc)
         return None, str(exc)
     on_progress("render", f"quarto {found.version}: HTML and PDF")
+    copies = book.stage_copies(root, stage, period, config, book.council_words(root))
     try:
-        quarto.render_book(found, stage, log_path=stage / "build.log")
+        quarto.render_books(found, list(copies.values()), log_path=stage / "build.log")
     except quarto.QuartoFailed as exc:
         raise RenderFailed(f"{exc}\n\nNothing was published.") from None
     return found.version, None
@@ -257,6 +223,8 @@ def build_pack(
     stages["check"] = round(time.perf_counter() - started, 3)
 
     output.mkdir(parents=True, exist_ok=True)
+    for gone in publish.remove_abandoned_builds(output):
+        log.info("Removed %s, left by a build that was stopped", gone.name)
     stage = output / f".build-{period}-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
@@ -276,7 +244,6 @@ def build_pack(
         stages["statistics"] = round(time.perf_counter() - t0, 3)
 
         t0 = time.perf_counter()
-        _stage_book_source(root, stage, period, config)
         parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
         _run_notebooks(plan, stage, parameters, output, workers, on_progress)
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
@@ -284,7 +251,7 @@ def build_pack(
         quarto_version, quarto_message = None, "Rendering was skipped (--no-render)."
         if render:
             t0 = time.perf_counter()
-            quarto_version, quarto_message = _render(stage, on_progress)
+            quarto_version, quarto_message = _render(stage, root, period, config, on_progress)
             if quarto_version:
                 stages["render"] = round(time.perf_counter() - t0, 3)
 
@@ -303,7 +270,7 @@ def build_pack(
         )
         logging.getLogger("helpers").removeHandler(handler)
         handler.close()  # build.log is complete before the folder moves into place
-        _publish(stage, output / period)
+        publish.publish(stage, output, period)
         return BuildResult(period, output / period, stages, rendered, quarto_message, content)
     finally:
         logging.getLogger("helpers").removeHandler(handler)

@@ -84,13 +84,32 @@ def find_quarto() -> Quarto:
     return Quarto(path=path, version=version)
 
 
+def render_books(quarto: Quarto, project_dirs: list[Path], log_path: Path | None = None) -> None:
+    """Render each book folder to the formats in its _quarto.yml, all at once, never executing.
+
+    The HTML book and the members' PDF are separate copies of the month's book, so their two
+    renders run side by side (one core each) instead of one after the other in one call.
+    """
+    runs = []
+    for project_dir in project_dirs:
+        cmd = [quarto.path, "render", str(project_dir), "--no-execute"]
+        handle = subprocess.Popen(
+            cmd, cwd=project_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        runs.append((cmd, handle))
+    failures = []
+    for cmd, handle in runs:
+        stdout, stderr = handle.communicate()
+        if log_path is not None:
+            with log_path.open("a", encoding="utf-8") as log:
+                log.write(f"$ {' '.join(cmd)}\n{stdout}\n{stderr}\n")
+        if handle.returncode != 0:
+            tail = "\n".join((stderr or stdout).strip().splitlines()[-25:])
+            failures.append(f"{cmd[2]} (exit {handle.returncode}):\n{tail}")
+    if failures:
+        raise QuartoFailed("quarto render failed: " + "\n\n".join(failures))
+
+
 def render_book(quarto: Quarto, project_dir: Path, log_path: Path | None = None) -> None:
-    """Render the book in project_dir to every format in its _quarto.yml, never executing code."""
-    cmd = [quarto.path, "render", str(project_dir), "--no-execute"]
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=project_dir)
-    if log_path is not None:
-        with log_path.open("a", encoding="utf-8") as log:
-            log.write(f"$ {' '.join(cmd)}\n{result.stdout}\n{result.stderr}\n")
-    if result.returncode != 0:
-        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-25:])
-        raise QuartoFailed(f"quarto render failed (exit {result.returncode}):\n{tail}")
+    """Render one book folder (see render_books)."""
+    render_books(quarto, [project_dir], log_path)

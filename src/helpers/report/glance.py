@@ -15,7 +15,7 @@ import yaml
 from helpers.analysis.month import MonthAnalysis
 from helpers.charts.icons import icon_text
 from helpers.formatting import format_value
-from helpers.report.markdown import slug, table
+from helpers.report.markdown import escape, html_text, slug, table
 
 #: A movement "looks large" when it is at least this many typical month-to-month movements.
 LOOKS_LARGE = 1.0
@@ -72,10 +72,14 @@ def intro(month: MonthAnalysis) -> str:
         f"For every measure it checks whether the latest figure is beyond normal variation, "
         f"using statistical process control (explained in *How to read this pack*). "
         f"This month **{signals}** measure{'s' if signals != 1 else ''} had a latest figure beyond "
-        f"normal variation (listed after the table). The figures in this pack can be downloaded as "
-        f"[data/verdicts.csv](data/verdicts.csv) (one row per measure) and "
-        f"[data/observations.csv](data/observations.csv) (every month of every measure), and "
-        f"the whole pack as a [PDF](vision-tracker-{month.period}.pdf).\n"
+        f"normal variation (listed after the table). "
+        + html_text(
+            "The figures in this pack can be downloaded as "
+            "[data/verdicts.csv](data/verdicts.csv) (one row per measure) and "
+            "[data/observations.csv](data/observations.csv) (every month of every measure), and "
+            f"the members' pack as a [PDF](vision-tracker-{month.period}.pdf)."
+        )
+        + "\n"
     )
 
 
@@ -109,6 +113,15 @@ def glance_table(month: MonthAnalysis) -> str:
     return table(frame, caption, "tracker-at-a-glance", align="lrrlrlrr")
 
 
+def reference(month: MonthAnalysis, measure_id: str) -> str:
+    """Where a measure's chart is: its figure; in the PDF a non-tracker measure's is the table."""
+    tracked = month.verdicts.set_index("measure_id")["tracker"]
+    fig = f"@fig-{slug(measure_id)}"
+    if bool(tracked.get(measure_id, False)):
+        return fig
+    return html_text(fig) + '[see @tbl-other-measures]{.content-hidden when-format="html"}'
+
+
 def signals(month: MonthAnalysis) -> str:
     """Bullets for every measure whose latest figure is beyond normal variation."""
     v = month.verdicts[month.verdicts["beyond_normal_variation"]]
@@ -129,7 +142,7 @@ def signals(month: MonthAnalysis) -> str:
             continue
         out.append(f"**{heading}**\n")
         for row in chosen.itertuples():
-            out.append(f"- {row.sentence} (@fig-{slug(row.measure_id)})")
+            out.append(f"- {escape(row.sentence)} ({reference(month, row.measure_id)})")
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -147,5 +160,5 @@ def noise(month: MonthAnalysis, limit: int = 8) -> str:
         "so it does not on its own need an explanation.\n"
     ]
     for row in v.head(limit).itertuples():
-        out.append(f"- {row.sentence} (@fig-{slug(row.measure_id)})")
+        out.append(f"- {escape(row.sentence)} ({reference(month, row.measure_id)})")
     return "\n".join(out) + "\n"

@@ -2,6 +2,12 @@
 
 Chapters emit Markdown (not HTML) so the same output makes the HTML book and the Typst PDF,
 tables carry captions, and every figure carries its caption and alt text.
+
+Text that came from a file or a person (catalogue titles, extract file names and headers, cell
+text quoted in warnings, selections, process-change reasons) is data, never markup: it passes
+through `escape` on its way into the Markdown, so no HTML, Markdown, Quarto shortcode or
+cross-reference in it is interpreted. `table` and `figure` escape what they are given; prose
+built by the chapters escapes each piece of data it interpolates.
 """
 
 from __future__ import annotations
@@ -12,6 +18,27 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
+
+#: Characters that start Markdown, HTML, Quarto or Pandoc syntax. Pandoc treats any backslash-
+#: escaped ASCII punctuation as the literal character, in text and in quoted attribute values.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|@$~^&!\":])")
+_SPACE = re.compile(r"\s+")
+
+#: A column whose cells are numbers (with units) is right-aligned.
+_NUMBER = re.compile(r"^[−\-+]?[£]?\d[\d,]*(\.\d+)?(%| pts| days?| per 10,000( children)?)?$")
+#: Widths never go below this share of the line, so a header word fits without hyphenating.
+_MIN_WIDTH = 6
+
+
+def escape(text: object) -> str:
+    """`text` as literal Markdown: every special character escaped, on one line."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    flat = _SPACE.sub(" ", str(text)).strip()
+    flat = _SPECIAL.sub(r"\\\1", flat)
+    # "- x" would start a list, "12. x" a numbered one: escape the marker's punctuation.
+    flat = re.sub(r"^(\d+)([.)])", r"\1\\\2", flat)
+    return re.sub(r"^([+\-])", r"\\\1", flat)
 
 
 def show(text: str) -> None:
@@ -24,38 +51,96 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+def html_only(markdown: str) -> str:
+    """A block the HTML book shows and the members' PDF leaves out (Quarto conditional content)."""
+    return f'\n::: {{.content-visible when-format="html"}}\n\n{markdown.strip()}\n\n:::\n\n'
+
+
+def pdf_only(markdown: str) -> str:
+    """A block only the members' PDF shows."""
+    return f'\n::: {{.content-hidden when-format="html"}}\n\n{markdown.strip()}\n\n:::\n\n'
+
+
+def html_text(markdown: str) -> str:
+    """An inline piece of text only the HTML shows (e.g. a reference to an HTML-only figure)."""
+    return f'[{markdown}]{{.content-visible when-format="html"}}'
+
+
+def _plain(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def is_number(text: str) -> bool:
+    """Whether a table cell holds one number (with its unit), so its column is right-aligned."""
+    return bool(_NUMBER.match(text.strip()))
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def column_widths(headers: list[str], cells: list[list[str]]) -> list[int]:
+    """Percentages of the line for each column, summing to 100.
+
+    Each column gets at least its header's longest word and its longest number (so neither
+    wraps mid-word or runs into the next column); what is left goes to the text columns in
+    proportion to their longest entry. Typst and HTML both honour `tbl-colwidths`.
+    """
+    n = len(headers)
+    floors, wants = [], []
+    for i in range(n):
+        column = [r[i] for r in cells]
+        numeric = bool(column) and all(is_number(c) or not c for c in column)
+        word = max([_longest_word(headers[i])] + [_longest_word(c) for c in column])
+        longest = max([len(headers[i])] + [len(c) for c in column])
+        floors.append(max(word, max((len(c) for c in column), default=0) if numeric else 0) + 2)
+        wants.append(floors[-1] if numeric else max(floors[-1], min(longest, 60)))
+    total = sum(wants)
+    raw = [max(_MIN_WIDTH, 100 * w / total) for w in wants]
+    scale = 100 / sum(raw)
+    widths = [max(1, round(r * scale)) for r in raw]
+    widths[widths.index(max(widths))] += 100 - sum(widths)
+    return widths
 
 
 def table(frame: pd.DataFrame, caption: str, label: str, align: str | None = None) -> str:
-    """A pipe table with a caption and a `tbl-` label. align: one of l/r per column.
+    """A pipe table with a caption, a `tbl-` label and explicit column widths.
 
-    Pandoc sizes wide pipe tables by the dashes under each header, so the dashes follow each
-    column's longest entry: equal dashes give equal narrow columns and heavy hyphenation in the PDF.
+    Every header and cell is escaped (they hold data). `align` gives l/r per column; when it is
+    not given, a column of numbers is right-aligned and any other column left-aligned. Widths go
+    in `tbl-colwidths`: without them Pandoc sizes columns by the separator's dashes and squeezes
+    numbers into their neighbours in the PDF (see QUARTO-NOTES).
     """
-    headers = [str(c) for c in frame.columns]
-    align = align or "l" * len(headers)
-    cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
-    widths = [
-        min(40, max([len(headers[i])] + [len(r[i]) for r in cells] + [3]))
-        for i in range(len(headers))
-    ]
-    rule = [
-        ("-" * (w - 1) + ":") if a == "r" else (":" + "-" * (w - 1))
-        for w, a in zip(widths, align, strict=True)
-    ]
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(rule) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in cells]
-    return "\n".join(lines) + f"\n\n: {caption} {{#tbl-{slug(label)}}}\n"
+    headers = [_plain(c) for c in frame.columns]
+    cells = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
+    if align is None:
+        align = "".join(
+            "r" if cells and all(is_number(r[i]) or not r[i] for r in cells) else "l"
+            for i in range(len(headers))
+        )
+    widths = column_widths(headers, cells)
+    rule = [("-" * 3 + ":") if a == "r" else (":" + "-" * 3) for a in align]
+    lines = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "|".join(rule) + "|"]
+    lines += ["| " + " | ".join(escape(c) for c in r) + " |" for r in cells]
+    attrs = f'#tbl-{slug(label)} tbl-colwidths="[{",".join(str(w) for w in widths)}]"'
+    return "\n".join(lines) + f"\n\n: {escape(caption)} {{{attrs}}}\n"
 
 
-def figure(fig: plt.Figure, path: Path, caption: str, alt: str, label: str) -> str:
+def figure(
+    fig: plt.Figure,
+    path: Path,
+    caption: str,
+    alt: str,
+    label: str,
+) -> str:
     """Save the figure as SVG and return Markdown for a captioned figure with alt text."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, format="svg", bbox_inches="tight")
     plt.close(fig)
-    safe_alt = alt.replace('"', "'").replace("\n", " ")
-    safe_caption = caption.replace("[", "(").replace("]", ")")
-    return f'![{safe_caption}]({path.as_posix()}){{#fig-{slug(label)} fig-alt="{safe_alt}"}}\n'
+    return figure_markdown(path, caption, alt, label)
+
+
+def figure_markdown(path: Path, caption: str, alt: str, label: str) -> str:
+    """Markdown for a saved chart: caption and alt text escaped (they carry catalogue text)."""
+    attrs = f'#fig-{slug(label)} fig-alt="{escape(alt)}"'
+    return f"![{escape(caption)}]({path.as_posix()}){{{attrs}}}\n"

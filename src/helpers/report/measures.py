@@ -1,7 +1,14 @@
-"""Theme chapters and deep dives: each measure's chart, reading, evidence and numbers."""
+"""Theme chapters and deep dives: each measure's chart, reading, evidence and numbers.
+
+Two depths from one output. The members' PDF gets a compact panel per tracker measure (heading,
+the one-sentence reading, the chart and a few key facts; two panels to an A4 page); the HTML
+book also gets the description, the evidence in full, the recent months in numbers and every
+non-tracker measure. The chart itself, with its label, is shared by both formats.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +17,29 @@ from helpers.analysis.month import MonthAnalysis
 from helpers.charts import alt_text, caption, chart_table, icon_label, spc_chart
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Measure
-from helpers.report.markdown import figure, slug, table
+from helpers.report.markdown import (
+    escape,
+    figure,
+    html_only,
+    pdf_only,
+    slug,
+    table,
+)
 
 #: Months of numbers shown under each chart; the full series is in the downloadable data.
 TABLE_MONTHS = 13
 FIGURE_DIR = Path("figures")
+#: Panels per A4 page in the members' PDF.
+PANELS_PER_PAGE = 2
+#: A Typst page break that does nothing on an already fresh page; the HTML ignores it.
+PDF_PAGE_BREAK = "```{=typst}\n#pagebreak(weak: true)\n```\n"
+
+#: Which evidence sentence goes with which p-value (the sentences come from helpers.stats).
+_EVIDENCE_KEYS = (
+    ("p_vs_last", "last month"),
+    ("p_vs_baseline", "previous 12 months"),
+    ("trend_p", "Over the "),
+)
 
 
 def _numbers_label(measure: Measure, months: int | None, suffix: str = "") -> str:
@@ -36,54 +61,140 @@ def _numbers(points: pd.DataFrame, measure: Measure, months: int | None, suffix:
     )
 
 
+def evidence_lines(verdict: pd.Series | dict) -> list[str]:
+    """The statistical checks' sentences for a measure, one per line, escaped."""
+    return [escape(s) for s in str(verdict["evidence"]).splitlines() if s.strip()]
+
+
+def strongest_evidence(verdict: pd.Series | dict) -> str | None:
+    """The evidence sentence of the test with the smallest p-value (unescaped), if any ran."""
+    sentences = [s.strip() for s in str(verdict.get("evidence", "")).splitlines() if s.strip()]
+    best: tuple[float, str] | None = None
+    for key, words in _EVIDENCE_KEYS:
+        p = verdict.get(key)
+        if p is None or (isinstance(p, float) and math.isnan(p)):
+            continue
+        match = next((s for s in sentences if words in s), None)
+        if match and (best is None or float(p) < best[0]):
+            best = (float(p), match)
+    return best[1] if best else None
+
+
+def _bench(value: object, measure: Measure) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return format_value(float(value), measure)
+
+
+def key_facts(month: MonthAnalysis, measure: Measure) -> str:
+    """The panel's facts in a line or two: latest, target and assurance, comparisons, evidence."""
+    v = month.verdict(measure.id)
+    facts = []
+    latest = v["latest_value"]
+    if latest is not None and not pd.isna(latest):
+        month_label = pd.Period(month.period, "M").strftime("%b %Y")
+        facts.append(f"**Latest** {escape(format_value(float(latest), measure))} ({month_label})")
+    if measure.target is not None:
+        target = f"**Target** {escape(format_value(measure.target, measure))}"
+        if isinstance(v["assurance_icon"], str):
+            target += f", {escape(icon_label(v['assurance_icon']).lower().rstrip('.'))}"
+        facts.append(target)
+    england, similar = _bench(v["england"], measure), _bench(v["stat_neighbours"], measure)
+    if england or similar:
+        year = v.get("benchmark_year")
+        parts = []
+        if england:
+            parts.append(f"**England** {escape(england)}")
+        if similar:
+            parts.append(f"**similar areas** {escape(similar)}")
+        when = f" (year to March {int(year)})" if year is not None and not pd.isna(year) else ""
+        facts.append(", ".join(parts) + when)
+    lines = [" · ".join(facts)] if facts else []
+    best = strongest_evidence(v)
+    if best:
+        lines.append(f"**Strongest evidence:** {escape(best)}")
+    return "\\\n".join(lines) + "\n" if lines else ""
+
+
 def measure_section(
     month: MonthAnalysis,
     measure: Measure,
     heading: str = "##",
     months: int | None = TABLE_MONTHS,
     label_suffix: str = "",
+    in_pdf: bool = True,
+    evidence_in_pdf: bool = False,
 ) -> str:
-    """One measure: heading, reading, chart with alt text, evidence, numbers."""
+    """One measure: heading, reading, chart with alt text, then the detail.
+
+    The PDF shows the heading, reading, chart and key facts (`in_pdf`), plus the evidence when
+    `evidence_in_pdf` (deep dives); the HTML shows everything, with the month-by-month numbers.
+    A measure not `in_pdf` appears only in the HTML book.
+    """
     points = month.measure_points(measure.id)
     v = month.verdict(measure.id)
-    parts = [
-        f"{heading} {measure.short_title} {{#sec-{slug(measure.id + label_suffix)}}}\n",
-        f"*{measure.title}.* {measure.description}\n",
-    ]
-    parts.append(
-        f"**{v['sentence']}**" + (f" {v['assurance_text']}" if v["assurance_text"] else "")
+    head = f"{heading} {escape(measure.short_title)} {{#sec-{slug(measure.id + label_suffix)}}}\n"
+    reading = f"**{escape(v['sentence'])}**" + (
+        f" {escape(v['assurance_text'])}" if v["assurance_text"] else ""
     )
-    parts.append("")
+    about = f"*{escape(measure.title)}.* {escape(measure.description)}\n"
     if points.empty:
-        parts.append("There are no figures for this measure yet.\n")
-        return "\n".join(parts)
+        body = "\n".join([head, about, reading, "", "There are no figures for this measure yet.\n"])
+        return body if in_pdf else html_only(body)
     fig_label = slug(measure.id + label_suffix)
     table_label = slug(_numbers_label(measure, months, label_suffix))
-    parts.append(
+    guide = (
         f"@fig-{fig_label} shows every month since {first_month(points)}; "
         f"@tbl-{table_label} gives {'the recent months' if months else 'every month'} in numbers.\n"
     )
-    fig = spc_chart(points, measure)
-    parts.append(
-        figure(
-            fig,
-            FIGURE_DIR / f"{measure.id}{label_suffix}.svg",
-            caption(points, measure),
-            alt_text(points, measure),
-            measure.id + label_suffix,
-        )
+    chart = figure(
+        spc_chart(points, measure),
+        FIGURE_DIR / f"{measure.id}{label_suffix}.svg",
+        caption(points, measure),
+        alt_text(points, measure),
+        measure.id + label_suffix,
     )
-    icons = [f"- Variation: {icon_label(v['variation_icon'])}."]
+    detail = [f"- Variation: {escape(icon_label(v['variation_icon']))}."]
     if isinstance(v["assurance_icon"], str):
-        icons.append(f"- Target: {icon_label(v['assurance_icon'])}.")
-    parts.append("\n".join(icons) + "\n")
-    parts.append("**What the statistical checks say**\n")
-    evidence = [s.strip() for s in str(v["evidence"]).splitlines() if s.strip()]
-    parts.append("\n".join(f"- {s}" for s in evidence) + "\n")
+        detail.append(f"- Target: {escape(icon_label(v['assurance_icon']))}.")
+    evidence = "**What the statistical checks say**\n\n" + "\n".join(
+        f"- {s}" for s in evidence_lines(v)
+    )
+    source = ""
     if measure.target_note and measure.target is not None:
-        parts.append(f"Target source: {measure.target_note}.\n")
-    parts.append(_numbers(points, measure, months, label_suffix))
-    return "\n".join(parts)
+        source = f"Target source: {escape(measure.target_note)}.\n"
+    numbers = _numbers(points, measure, months, label_suffix)
+    if not in_pdf:
+        return html_only(
+            "\n\n".join(
+                [
+                    head,
+                    about,
+                    reading,
+                    "",
+                    guide,
+                    chart,
+                    "\n".join(detail) + "\n",
+                    evidence + "\n",
+                    source,
+                    numbers,
+                ]
+            )
+        )
+    parts = [head, html_only(about), reading, "", html_only(guide), chart]
+    if evidence_in_pdf:
+        parts += [
+            pdf_only(key_facts(month, measure)),
+            html_only("\n".join(detail)),
+            evidence + "\n",
+            html_only(source + "\n" + numbers),
+        ]
+    else:
+        parts += [
+            pdf_only(key_facts(month, measure)),
+            html_only("\n".join(detail) + "\n\n" + evidence + "\n\n" + source + "\n" + numbers),
+        ]
+    return "\n\n".join(p.strip("\n") for p in parts if p) + "\n"
 
 
 def first_month(points: pd.DataFrame) -> str:
@@ -92,23 +203,37 @@ def first_month(points: pd.DataFrame) -> str:
 
 
 def theme_chapter(month: MonthAnalysis, theme_id: str) -> str:
-    """A theme's chapter: its title, summary and every measure in it."""
+    """A theme's chapter: summary, a panel per tracker measure, the others in the HTML only."""
     theme = month.catalogue.themes[theme_id]
     measures = month.catalogue.in_theme(theme_id)
+    tracked = set(month.verdicts.loc[month.verdicts["tracker"], "measure_id"])
     flagged = month.verdicts[
         (month.verdicts["theme"] == theme_id) & month.verdicts["beyond_normal_variation"]
     ]
+    in_tracker = [m for m in measures if m.id in tracked]
+    others = len(measures) - len(in_tracker)
     lead = (
-        f"{theme.summary} This chapter covers {len(measures)} measures; "
+        f"{escape(theme.summary)} This chapter covers {len(measures)} measures; "
         f"{len(flagged)} changed beyond normal variation this month.\n"
     )
-    sections = [measure_section(month, m) for m in measures]
+    if others:
+        lead += pdf_only(
+            f"This pack shows the {len(in_tracker)} of them in the vision tracker; the other "
+            f"{others} are in the table of other measures and, in full, in the HTML book.\n"
+        )
+    sections, panels = [], 0
+    for m in measures:
+        if m.id in tracked:
+            if panels and panels % PANELS_PER_PAGE == 0:
+                sections.append(PDF_PAGE_BREAK)
+            panels += 1
+        sections.append(measure_section(month, m, in_pdf=m.id in tracked))
     # The chapter's title is a markdown cell the build adds, so Quarto sees it before any output.
     return f"{lead}\n" + "\n".join(sections)
 
 
 def deep_dive(month: MonthAnalysis, measure_ids: list[str], label: str = "deep-dive") -> str:
-    """Members' chosen measures, with every month's numbers and the benchmarks.
+    """Members' chosen measures: chart, evidence and benchmarks; every month in the HTML.
 
     `label` keeps cross-reference labels and figure files unique when an analyst's own deep dive
     covers a measure that is also in the members' one (each chapter passes its own name).
@@ -120,12 +245,18 @@ def deep_dive(month: MonthAnalysis, measure_ids: list[str], label: str = "deep-d
             "records them in `data/selections.yml` and they appear here in the next build.\n"
         )
     parts = []
-    for measure_id in measure_ids:
+    for i, measure_id in enumerate(measure_ids):
         if measure_id not in month.catalogue:
-            parts.append(f"The selected measure `{measure_id}` is not in the catalogue.\n")
+            parts.append(f"The selected measure {escape(measure_id)} is not in the catalogue.\n")
             continue
+        if i:
+            parts.append(PDF_PAGE_BREAK)
         measure = month.catalogue[measure_id]
-        parts.append(measure_section(month, measure, months=None, label_suffix=f"-{label}"))
+        parts.append(
+            measure_section(
+                month, measure, months=None, label_suffix=f"-{label}", evidence_in_pdf=True
+            )
+        )
         parts.append(benchmark_table(month, measure, label))
     return "\n".join(parts)
 

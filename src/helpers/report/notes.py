@@ -15,13 +15,29 @@ from helpers.analysis.month import MonthAnalysis, month_loads
 from helpers.charts.icons import icon_text
 from helpers.formatting import format_value
 from helpers.report.glance import month_name
-from helpers.report.markdown import table
+from helpers.report.markdown import escape, html_only, pdf_only, table
+
+#: Rows a data-notes table may have in the members' PDF; longer ones are listed in the HTML.
+PDF_ROWS = 15
 
 
 def _fmt(month: MonthAnalysis, measure_id: str, value: object) -> str:
     if value is None or pd.isna(value):
         return ""
     return format_value(float(value), month.catalogue[measure_id])
+
+
+def capped_table(
+    frame: pd.DataFrame, caption: str, label: str, align: str, csv: str, limit: int = PDF_ROWS
+) -> str:
+    """A table in full in the HTML; in the PDF its first `limit` rows and where the rest are."""
+    if len(frame) <= limit:
+        return table(frame, caption, label, align)
+    rest = len(frame) - limit
+    return html_only(table(frame, caption, label, align)) + pdf_only(
+        table(frame.head(limit), f"{caption} (first {limit})", f"{label}-first", align)
+        + f"\nThere are {rest} more; the HTML book and {csv} list them all.\n"
+    )
 
 
 def revisions(month: MonthAnalysis) -> str:
@@ -45,7 +61,7 @@ def revisions(month: MonthAnalysis) -> str:
     return (
         "This month's extracts changed these earlier figures. The pack always uses the latest "
         "figure; the earlier one is kept in the store.\n\n"
-        + table(frame, "Revised figures", "revisions", "llrrl")
+        + capped_table(frame, "Revised figures", "revisions", "llrrl", "data/revisions.csv")
     )
 
 
@@ -64,7 +80,10 @@ def missing(month: MonthAnalysis) -> str:
     return (
         "These months have no figure. The charts show a gap; the statistical process control "
         "calculations leave the month out rather than guess it, so a gap never creates a "
-        "signal.\n\n" + table(frame, "Months with no figure", "missing-months")
+        "signal.\n\n"
+        + capped_table(
+            frame, "Months with no figure", "missing-months", "lll", "data/missing_months.csv"
+        )
     )
 
 
@@ -84,8 +103,12 @@ def warnings(month: MonthAnalysis) -> str:
     return (
         "These did not stop the files loading, but the team that produces the extract may want "
         "to look at them.\n\n"
-        + table(
-            frame, "Validation warnings in this month's extracts", "validation-warnings", "lrll"
+        + capped_table(
+            frame,
+            "Validation warnings in this month's extracts",
+            "validation-warnings",
+            "lrll",
+            "data/validation_warnings.csv",
         )
     )
 
@@ -118,8 +141,8 @@ def process_changes(month: MonthAnalysis) -> str:
     if c.empty:
         return "No process changes are recorded.\n"
     lines = [
-        f"- **{month.catalogue[r.measure_id].short_title}**, "
-        f"from {month_name(str(r.period)[:7])}: {r.reason}"
+        f"- **{escape(month.catalogue[r.measure_id].short_title)}**, "
+        f"from {month_name(str(r.period)[:7])}: {escape(r.reason)}"
         for r in c.itertuples()
         if r.measure_id in month.catalogue
     ]
@@ -170,6 +193,37 @@ def council_plan(month: MonthAnalysis) -> str:
         "Council Plan measures: quarter-end and latest figures",
         "council-plan",
         "llrrrl",
+    )
+
+
+def other_measures(month: MonthAnalysis) -> str:
+    """The measures outside the vision tracker, one row each (their charts are in the HTML)."""
+    v = month.verdicts[~month.verdicts["tracker"]]
+    if v.empty:
+        return "Every measure in the catalogue is in the vision tracker.\n"
+    themes = month.catalogue.themes
+    rows = []
+    for r in v.itertuples():
+        m = month.catalogue[r.measure_id]
+        rows.append(
+            {
+                "Measure": m.short_title,
+                "Theme": themes[m.theme].title if m.theme in themes else m.theme,
+                "Latest": _fmt(month, m.id, r.latest_value),
+                "Target": "" if m.target is None else format_value(m.target, m),
+                "Variation": icon_text(r.variation_icon),
+            }
+        )
+    intro = (
+        f"These {len(v)} measures are reported every month but are not among the vision "
+        "tracker's measures chosen by the commission. Each has its chart, evidence and recent "
+        "months in its theme's chapter of the HTML book.\n\n"
+    )
+    return intro + table(
+        pd.DataFrame(rows),
+        f"Other measures, {month_name(month.period)}",
+        "other-measures",
+        "llrrl",
     )
 
 
