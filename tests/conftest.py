@@ -40,6 +40,9 @@ def make_project(
     folder.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
     config["book"]["chapters"] = chapters
+    listed = {c for c in chapters if isinstance(c, str)}
+    pdf = config["members-pdf"]["chapters"]
+    config["members-pdf"]["chapters"] = [c for c in pdf if c in listed]
     (folder / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.copytree(ROOT / "notebooks", folder / "notebooks")
     data = folder / "data"

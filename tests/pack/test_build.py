@@ -15,7 +15,7 @@ from conftest import DEMO_PERIOD, ROOT, make_project
 
 from helpers.pack.build import NotebookFailed, build_pack
 from helpers.pack.chapters import book_chapter_files, read_quarto_config
-from helpers.report.markdown import slug
+from helpers.report.markdown import escape, slug
 
 FIGURE = re.compile(r"!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\{(?P<attrs>[^}]*)\}")
 ASSURANCE = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent"}
@@ -158,11 +158,12 @@ def test_expected_signals_from_the_demo_events(pack: Path, events: list[dict]) -
         text = section(chapters[row["theme"]], event["measure_id"])
         if expected["point_type"] == "common_cause":
             assert "within normal variation" in text
-            assert row["sentence"] not in changed
+            assert escape(row["sentence"]) not in changed
         else:
             assert row["special_cause_type"] == expected["rule"]
             assert "beyond normal variation" in text
-            assert row["sentence"] in changed, f"{event['measure_id']} missing from 'What changed'"
+            missing = f"{event['measure_id']} missing from 'What changed'"
+            assert escape(row["sentence"]) in changed, missing
         checked += 1
     assert checked >= 8
 
@@ -251,7 +252,7 @@ def test_failing_chapter_leaves_no_pack_and_previous_untouched(
     message = str(failure.value)
     assert "broken.ipynb" in message and "deliberate failure" in message and "cell " in message
     assert _tree(output / DEMO_PERIOD) == before
-    assert not [p for p in output.iterdir() if p.name.startswith(".")], (
+    assert not [p for p in output.iterdir() if p.name.startswith(".build-")], (
         "a build folder was left behind"
     )
     assert (output / "_failed" / DEMO_PERIOD / "broken.ipynb").exists()

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from helpers.pack.chapters import members_pdf_chapters
 from helpers.periods import parse_period
 
 #: The format key of the project's Typst book template (_extensions/vision-pack).
@@ -55,7 +56,8 @@ def book_config(
 ) -> dict[str, Any]:
     """The `_quarto.yml` for the `kind` ("html" or "pdf") copy of the month's book."""
     out = copy.deepcopy(config)
-    members = out.pop("members-pdf", None) or {}
+    pdf_chapters = members_pdf_chapters(config)
+    out.pop("members-pdf", None)
     book = out.setdefault("book", {})
     month = parse_period(period)
     day = published_date(config, today)
@@ -67,8 +69,8 @@ def book_config(
     for key, value in (words or {}).items():
         out.setdefault(key, value)
     out["format"] = _formats(config, pdf=kind == "pdf")
-    if kind == "pdf" and members.get("chapters"):
-        book["chapters"] = list(members["chapters"])
+    if kind == "pdf":
+        book["chapters"] = pdf_chapters
     return out
 
 

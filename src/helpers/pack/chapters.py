@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from helpers.report.markdown import escape
+
 THEME_NOTEBOOK = "theme.ipynb"
 
 
@@ -49,6 +51,25 @@ def book_chapter_files(quarto_config: dict[str, Any]) -> list[str]:
     return chapters
 
 
+def members_pdf_chapters(quarto_config: dict[str, Any]) -> list[str]:
+    """The members' PDF chapters (members-pdf in _quarto.yml), each one a chapter of the book.
+
+    Without a members-pdf list the PDF has the book's chapters in the book's order.
+    """
+    book = book_chapter_files(quarto_config)
+    listed = (quarto_config.get("members-pdf") or {}).get("chapters")
+    if not listed:
+        return book
+    unknown = [c for c in listed if c not in book]
+    if unknown:
+        raise ChapterError(
+            f"_quarto.yml: members-pdf names {', '.join(map(str, unknown))}, which "
+            "book.chapters does not list. Every chapter of the members' PDF must also be a "
+            "chapter of the book: add it to book.chapters or remove it from members-pdf."
+        )
+    return [str(c) for c in listed]
+
+
 def read_quarto_config(path: Path) -> dict[str, Any]:
     """Read _quarto.yml."""
     with path.open(encoding="utf-8") as handle:
@@ -65,12 +86,13 @@ def plan_chapters(
 
     themes: theme id -> helpers.inputs.catalogue.Theme (its title heads the theme's chapter).
     """
+    members_pdf_chapters(quarto_config)  # a members-pdf chapter missing from the book stops here
     plan: list[Chapter] = []
     for target in book_chapter_files(quarto_config):
         stem = Path(target).stem
         direct = notebooks_dir / target
         if stem in themes and Path(target).suffix == ".ipynb":
-            title = f"{themes[stem].title} {{#sec-{stem.replace('_', '-')}}}"
+            title = f"{escape(themes[stem].title)} {{#sec-{stem.replace('_', '-')}}}"
             plan.append(Chapter(target, notebooks_dir / THEME_NOTEBOOK, {"theme": stem}, title))
         elif direct.exists():
             plan.append(Chapter(target, direct))
