@@ -45,6 +45,7 @@ def make_project(
     config["members-pdf"]["chapters"] = [c for c in pdf if c in listed]
     (folder / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    shutil.copytree(ROOT / "_extensions", folder / "_extensions")
     data = folder / "data"
     data.mkdir()
     for item in (ROOT / "data").iterdir():

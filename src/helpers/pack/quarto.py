@@ -104,7 +104,9 @@ def render_books(quarto: Quarto, project_dirs: list[Path], log_path: Path | None
             with log_path.open("a", encoding="utf-8") as log:
                 log.write(f"$ {' '.join(cmd)}\n{stdout}\n{stderr}\n")
         if handle.returncode != 0:
-            tail = "\n".join((stderr or stdout).strip().splitlines()[-25:])
+            lines = (stderr or stdout).strip().splitlines()
+            errors = [x for x in lines if "ERROR" in x or "Error" in x or "error:" in x][:10]
+            tail = "\n".join([*errors, "...", *lines[-15:]])
             failures.append(f"{cmd[2]} (exit {handle.returncode}):\n{tail}")
     if failures:
         raise QuartoFailed("quarto render failed: " + "\n\n".join(failures))

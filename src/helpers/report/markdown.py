@@ -19,9 +19,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-#: Characters that start Markdown, HTML, Quarto or Pandoc syntax. Pandoc treats any backslash-
-#: escaped ASCII punctuation as the literal character, in text and in quoted attribute values.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|@$~^&!\":])")
+#: Characters that start Markdown, HTML, Quarto or Pandoc syntax anywhere in a line. Pandoc
+#: treats any backslash-escaped ASCII punctuation as the literal character, in text and in
+#: quoted attribute values.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|@$~^])")
+#: Characters that start a block only at the start of a line (a list, a heading, a div).
+_LEADING = re.compile(r"^([#:+\-]|\d+(?=[.)]))")
+#: Quarto reads "{{<" as a shortcode even where Pandoc would not (in a chapter's title, which it
+#: parses again): a zero-width space keeps the two braces apart.
+_BRACES = re.compile(r"([{}])(?=[{}])")
 _SPACE = re.compile(r"\s+")
 
 #: A column whose cells are numbers (with units) is right-aligned.
@@ -35,10 +41,19 @@ def escape(text: object) -> str:
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
     flat = _SPACE.sub(" ", str(text)).strip()
+    flat = _BRACES.sub("\\1\u200b", flat)
     flat = _SPECIAL.sub(r"\\\1", flat)
-    # "- x" would start a list, "12. x" a numbered one: escape the marker's punctuation.
-    flat = re.sub(r"^(\d+)([.)])", r"\1\\\2", flat)
-    return re.sub(r"^([+\-])", r"\\\1", flat)
+    # "- x" would start a list, "12. x" a numbered one, "# x" a heading, ":::" a div.
+    leading = _LEADING.match(flat)
+    if leading is None:
+        return flat
+    end = leading.end()
+    return flat[:end] + "\\" + flat[end:] if flat[:end].isdigit() else "\\" + flat
+
+
+def escape_attribute(text: object) -> str:
+    """`text` for a quoted Pandoc attribute value (alt text): escaped, quotes too."""
+    return escape(text).replace('"', '\\"')
 
 
 def show(text: str) -> None:
@@ -142,5 +157,5 @@ def figure(
 
 def figure_markdown(path: Path, caption: str, alt: str, label: str) -> str:
     """Markdown for a saved chart: caption and alt text escaped (they carry catalogue text)."""
-    attrs = f'#fig-{slug(label)} fig-alt="{escape(alt)}"'
+    attrs = f'#fig-{slug(label)} fig-alt="{escape_attribute(alt)}"'
     return f"![{escape(caption)}]({path.as_posix()}){{{attrs}}}\n"
