@@ -107,8 +107,55 @@ def test_pdf_has_title_and_language(rendered: Path) -> None:
     import subprocess
 
     pdf = next(rendered.glob("*.pdf"))
-    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Title:\s+Vision Tracker", info, re.M)
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"^Title:\s+.*Performance pack: October 2026", info, re.M)
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+
+
+def test_members_pdf_is_short_tagged_pdf_ua_with_no_blank_page(rendered: Path) -> None:
+    from pypdf import PdfReader
+
+    manifest = json.loads((rendered / "manifest.json").read_text())
+    pdf = rendered / manifest["files"]["pdf"]
+    reader = PdfReader(pdf)
+    assert manifest["files"]["pdf_pages"] == len(reader.pages)
+    assert 12 <= len(reader.pages) <= 32
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog.get("/Lang", "")).startswith("en")
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()  # Typst's PDF/UA-1
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text() or ""
+        assert len(text.strip()) > 20, f"page {number} of the PDF is blank"
+    first = reader.pages[0].extract_text()
+    assert "Performance pack: October 2026" in first and "Published" in first
+
+
+def test_pdf_images_carry_alt_text(rendered: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(next(rendered.glob("*.pdf")))
+    figures, with_alt = 0, 0
+
+    def walk(node) -> None:
+        nonlocal figures, with_alt
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == "/Figure":
+            figures += 1
+            with_alt += bool(str(node.get("/Alt", "")).strip())
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert figures >= 26  # 24 tracker panels and two deep dives
+    assert with_alt == figures
 
 
 def test_html_passes_axe_wcag22_aa(rendered: Path) -> None:
