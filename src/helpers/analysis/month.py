@@ -26,6 +26,8 @@ FILES = {
     "loads": "loads.csv",
     "warnings": "validation_warnings.csv",
 }
+#: The build folder's charts, drawn once by the build for every chapter to copy.
+CHARTS = "charts"
 WARNING_COLUMNS = ["file", "row", "column", "measure_id", "message", "fix"]
 
 
@@ -45,6 +47,15 @@ class MonthAnalysis:
     benchmarks: pd.DataFrame
     process_changes: pd.DataFrame
     selections: list[str]
+    #: The build folder the month was read from (None while the build is computing it).
+    pack_dir: Path | None = None
+
+    def drawn_chart(self, measure_id: str) -> Path | None:
+        """The chart the build drew for the measure (pack_dir/charts/<id>.svg), if it did."""
+        if self.pack_dir is None:
+            return None
+        path = self.pack_dir / CHARTS / f"{measure_id}.svg"
+        return path if path.exists() else None
 
     def measure_points(self, measure_id: str) -> pd.DataFrame:
         """One measure's SPC points, oldest first."""
@@ -200,5 +211,6 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
             meta.get("process_changes") or [], columns=["measure_id", "period", "reason"]
         ),
         selections=list(meta.get("selections") or []),
+        pack_dir=Path(pack_dir),
         **frames,
     )

@@ -1,7 +1,8 @@
 """Charts for members: SPC charts, icons, alt text, captions and the numbers as a table.
 
 Everything a chapter needs to show one measure accessibly: the chart (colour and shape),
-words that describe it (alt text, caption) and its numbers as a table.
+words that describe it (alt text, caption) and its numbers as a table. `save_svg` writes a
+chart the way every chapter file of the pack is written.
 """
 
 from helpers.charts.alt_text import alt_text, caption, chart_table
@@ -14,7 +15,16 @@ from helpers.charts.icons import (
     icon_text,
     variation_icon,
 )
-from helpers.charts.spc_chart import spc_chart
+
+
+def __getattr__(name: str):
+    """spc_chart on first use: drawing imports matplotlib, the words above do not."""
+    if name == "spc_chart":
+        from helpers.charts.spc_chart import spc_chart
+
+        return spc_chart
+    raise AttributeError(f"module 'helpers.charts' has no attribute {name!r}")
+
 
 __all__ = [
     "alt_text",

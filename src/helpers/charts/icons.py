@@ -14,17 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.lines import Line2D
-from matplotlib.offsetbox import AnnotationBbox, DrawingArea, OffsetBox, TextArea, VPacker
-from matplotlib.patches import Circle, Polygon
-from matplotlib.text import Text
 
 from helpers.charts.style import COLOURS, SMALL_FONT_SIZE, glyph_colour
 from helpers.spc import icons as spc_icons
 from helpers.spc.options import direction_code
+
+if TYPE_CHECKING:  # drawing needs matplotlib; the icons' words and codes do not
+    from matplotlib.axes import Axes
+    from matplotlib.offsetbox import AnnotationBbox, OffsetBox
 
 VARIATION_ICONS = (
     "common_cause",
@@ -269,6 +269,11 @@ def _wave_points(n: int = 25) -> list[tuple[float, float]]:
 
 def icon_box(icon: str, size: float = 18.0, label: bool = True) -> OffsetBox:
     """The icon as a matplotlib OffsetBox ``size`` points across, with its words beneath."""
+    from matplotlib.lines import Line2D
+    from matplotlib.offsetbox import DrawingArea, TextArea, VPacker
+    from matplotlib.patches import Circle, Polygon
+    from matplotlib.text import Text
+
     spec = icon_spec(icon)
     area = DrawingArea(size, size, 0, 0)
     area.add_artist(
@@ -326,6 +331,8 @@ def _draw(
     xycoords: str | object,
     box_alignment: tuple[float, float],
 ) -> AnnotationBbox:
+    from matplotlib.offsetbox import AnnotationBbox
+
     if icon_spec(icon).kind != kind:
         raise ValueError(f"{icon!r} is not a {kind} icon")
     if xycoords == "axes fraction":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -384,3 +385,12 @@ def _left_margin(ax: Axes) -> float:
     widest = max((len(formatter(t, None)) for t in ticks), default=3)
     width_pt = FIGSIZE[0] * 72
     return min(0.2, (widest * FONT_SIZE * 0.62 + 8) / width_pt)
+
+
+def save_svg(fig: Figure, path: Path) -> None:
+    """Write a chart as the pack's SVG (text kept as text, tight bounding box) and close it."""
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="svg", bbox_inches="tight")
+    plt.close(fig)

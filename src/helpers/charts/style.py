@@ -9,16 +9,17 @@ charts never rely on colour alone. Colours are checked for at least 3:1 contrast
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import afcharts
-import matplotlib as mpl
-import seaborn as sns
 from afcharts.af_colours import get_af_colours
+
+# matplotlib, seaborn and afcharts' style are imported where a chart is drawn, not here: the
+# chapters' words (alt text, captions, icon labels) use these colours and names without them.
 
 _AF = get_af_colours("categorical")  # dark blue, turquoise, dark pink, orange, dark grey, purple
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, PURPLE = _AF
@@ -64,6 +65,9 @@ DASHES = {"limits": (0, (4, 2.5)), "target": (0, (7, 2, 1.5, 2)), "rebase": (0, 
 @lru_cache(maxsize=1)
 def _afcharts_rc() -> dict[str, Any]:
     """The afcharts matplotlib style file as an rc dict (read once)."""
+    import afcharts
+    import matplotlib as mpl
+
     style_file = Path(afcharts.__file__).with_name("afcharts.mplstyle")
     return dict(mpl.rc_params_from_file(str(style_file), use_default_template=False))
 
@@ -71,6 +75,8 @@ def _afcharts_rc() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def rc_params() -> dict[str, Any]:
     """seaborn "ticks" under afcharts, resized for A4 and 9 pt text."""
+    import seaborn as sns
+
     rc: dict[str, Any] = {}
     rc.update(sns.axes_style("ticks"))
     rc.update(_afcharts_rc())
@@ -106,8 +112,19 @@ def rc_params() -> dict[str, Any]:
 @contextmanager
 def chart_style() -> Iterator[None]:
     """Apply the project's chart style without changing the caller's global settings."""
+    import matplotlib as mpl
+
     with mpl.rc_context(rc_params()):
         yield
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    """'#RRGGBB' (or 'RRGGBB') as three 0-1 channels."""
+    hex_digits = colour.lstrip("#")
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", hex_digits):
+        raise ValueError(f"not a #RRGGBB colour: {colour!r}")
+    r, g, b = (int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return r, g, b
 
 
 def contrast_ratio(colour_a: str, colour_b: str = "#FFFFFF") -> float:
@@ -117,7 +134,7 @@ def contrast_ratio(colour_a: str, colour_b: str = "#FFFFFF") -> float:
         def channel(c: float) -> float:
             return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-        r, g, b = (channel(c) for c in mpl.colors.to_rgb(colour))
+        r, g, b = (channel(c) for c in _rgb(colour))
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
     hi, lo = sorted((luminance(colour_a), luminance(colour_b)), reverse=True)

@@ -21,7 +21,7 @@ from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store
-from helpers.pack import book, chapters, manifest, notebooks, publish, quarto
+from helpers.pack import book, chapters, figures, manifest, notebooks, publish, quarto
 from helpers.pack.pdf import pdf_pages
 from helpers.periods import parse_period
 
@@ -99,9 +99,11 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
             files["pdf"] = pdf_name
             files["pdf_pages"] = pdf_pages(stage / pdf_name)
         files["html"] = "book/index.html"
-    # Working copies that only the renders needed.
-    for leftover in ("render-html", "render-pdf"):
+    # Working copies that only the notebooks and the renders needed.
+    for leftover in ("render-html", "render-pdf", "charts"):
         shutil.rmtree(stage / leftover, ignore_errors=True)
+    for page in stage.glob("*.qmd"):
+        page.unlink()
     return files
 
 
@@ -242,6 +244,12 @@ def build_pack(
             input_hashes = manifest.input_hashes(root, store)
         write_month(month, stage / "data")
         stages["statistics"] = round(time.perf_counter() - t0, 3)
+
+        t0 = time.perf_counter()
+        on_progress("charts", "every measure's chart, two at a time")
+        drawn = figures.draw_charts(stage, root, list(catalogue.ids), workers)
+        log.info("Drew %d charts", drawn)
+        stages["charts"] = round(time.perf_counter() - t0, 3)
 
         t0 = time.perf_counter()
         parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Characters that start Markdown, HTML, Quarto or Pandoc syntax anywhere in a line. Pandoc
 #: treats any backslash-escaped ASCII punctuation as the literal character, in text and in
@@ -58,6 +60,8 @@ def escape_attribute(text: object) -> str:
 
 def show(text: str) -> None:
     """Display Markdown in the notebook (Quarto renders it as part of the page)."""
+    from IPython.display import Markdown, display
+
     display(Markdown(text))
 
 
@@ -141,17 +145,11 @@ def table(frame: pd.DataFrame, caption: str, label: str, align: str | None = Non
     return "\n".join(lines) + f"\n\n: {escape(caption)} {{{attrs}}}\n"
 
 
-def figure(
-    fig: plt.Figure,
-    path: Path,
-    caption: str,
-    alt: str,
-    label: str,
-) -> str:
+def figure(fig: Figure, path: Path, caption: str, alt: str, label: str) -> str:
     """Save the figure as SVG and return Markdown for a captioned figure with alt text."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="svg", bbox_inches="tight")
-    plt.close(fig)
+    from helpers.charts.spc_chart import save_svg
+
+    save_svg(fig, path)
     return figure_markdown(path, caption, alt, label)
 
 

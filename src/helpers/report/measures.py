@@ -9,17 +9,18 @@ non-tracker measure. The chart itself, with its label, is shared by both formats
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.analysis.month import MonthAnalysis
-from helpers.charts import alt_text, caption, chart_table, icon_label, spc_chart
+from helpers.charts import alt_text, caption, chart_table, icon_label
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Measure
 from helpers.report.markdown import (
     escape,
-    figure,
+    figure_markdown,
     html_only,
     pdf_only,
     slug,
@@ -147,12 +148,10 @@ def measure_section(
         f"@fig-{fig_label} shows every month since {first_month(points)}; "
         f"@tbl-{table_label} gives {'the recent months' if months else 'every month'} in numbers.\n"
     )
-    chart = figure(
-        spc_chart(points, measure),
-        FIGURE_DIR / f"{measure.id}{label_suffix}.svg",
-        caption(points, measure),
-        alt_text(points, measure),
-        measure.id + label_suffix,
+    chart_path = FIGURE_DIR / f"{measure.id}{label_suffix}.svg"
+    chart_file(month, measure, points, chart_path)
+    chart = figure_markdown(
+        chart_path, caption(points, measure), alt_text(points, measure), measure.id + label_suffix
     )
     detail = [f"- Variation: {escape(icon_label(v['variation_icon']))}."]
     if isinstance(v["assurance_icon"], str):
@@ -195,6 +194,23 @@ def measure_section(
             html_only("\n".join(detail) + "\n\n" + evidence + "\n\n" + source + "\n" + numbers),
         ]
     return "\n\n".join(p.strip("\n") for p in parts if p) + "\n"
+
+
+def chart_file(month: MonthAnalysis, measure: Measure, points: pd.DataFrame, path: Path) -> None:
+    """Put the measure's chart at `path`: the build's drawing of it when there is one.
+
+    The build draws every chart of the month once, two at a time, before the chapters run
+    (helpers.pack.figures); a chapter run by hand, or a measure the build did not draw, draws
+    its own. Either way it is the same chart from the same points.
+    """
+    drawn = month.drawn_chart(measure.id)
+    if drawn is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(drawn, path)
+        return
+    from helpers.charts.spc_chart import save_svg, spc_chart
+
+    save_svg(spc_chart(points, measure), path)
 
 
 def first_month(points: pd.DataFrame) -> str:
