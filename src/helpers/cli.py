@@ -374,8 +374,14 @@ def build(
         bool, typer.Option("--no-render", help="Stop after the executed notebooks (no Quarto).")
     ] = False,
     workers: Annotated[int, typer.Option("--workers", help="Notebooks run at once.")] = 2,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build even when nothing has changed since the last.")
+    ] = False,
 ) -> None:
     """Build the month's pack into output/<period>/: notebooks, then HTML and PDF with Quarto.
+
+    When nothing the pack is made from has changed since it was published (the build key in
+    its manifest), it says so and stops; --force builds it again.
 
     Exit codes: 0 built; 2 bad input; 3 notebooks built but Quarto is missing or too old;
     4 a chapter notebook failed; 5 Quarto failed. Only 0 and 3 publish a pack.
@@ -413,13 +419,22 @@ def build(
                 store_path=store,
                 render=not no_render,
                 workers=workers,
+                force=force,
                 on_progress=on_progress,
             )
         except (BuildError, ChapterError, CatalogueError, PeriodError, StoreBusy) as exc:
             progress.stop()
             code = getattr(exc, "exit_code", EXIT_INVALID)
             raise _fail(f"The pack was not built.\n{exc}", code) from None
+    if result.up_to_date:
+        console.print(
+            f"The pack for {result.period} in {result.folder} is up to date: nothing it is made "
+            "from has changed since it was published. Use --force to build it again."
+        )
+        return
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items())
+    if result.changed:
+        console.print(f"Rebuilt because these changed: {', '.join(result.changed)}.")
     console.print(f"Pack for {result.period} in {result.folder} ({stages}).")
     if result.rendered:
         console.print(f"HTML: {result.folder / 'book' / 'index.html'}")

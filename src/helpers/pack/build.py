@@ -21,7 +21,16 @@ from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store
-from helpers.pack import book, chapters, figures, manifest, notebooks, publish, quarto
+from helpers.pack import (
+    book,
+    chapters,
+    figures,
+    freshness,
+    manifest,
+    notebooks,
+    publish,
+    quarto,
+)
 from helpers.pack.pdf import pdf_pages
 from helpers.periods import parse_period
 
@@ -58,6 +67,10 @@ class BuildResult:
     rendered: bool = False
     quarto_message: str | None = None
     manifest: dict = field(default_factory=dict)
+    #: True when the published pack was already made from these very inputs (nothing built).
+    up_to_date: bool = False
+    #: The inputs that differ from the published pack's (empty for a first build or --force).
+    changed: list[str] = field(default_factory=list)
 
 
 ProgressHook = Callable[[str, str], None]
@@ -180,22 +193,30 @@ def _run_notebooks(
         )
 
 
-def _render(
-    stage: Path, root: Path, period: str, config: dict, on_progress: ProgressHook
-) -> tuple[str | None, str | None]:
-    """Render the HTML book and the members' PDF, at once, with the real Quarto."""
+def _find_quarto() -> tuple[quarto.Quarto | None, str | None]:
+    """The real Quarto, or None and why not."""
     try:
-        found = quarto.find_quarto()
+        return quarto.find_quarto(), None
     except quarto.QuartoUnavailable as exc:
         log.warning("%s", exc)
         return None, str(exc)
+
+
+def _render(
+    found: quarto.Quarto,
+    stage: Path,
+    root: Path,
+    period: str,
+    config: dict,
+    on_progress: ProgressHook,
+) -> None:
+    """Render the HTML book and the members' PDF, at once, with the real Quarto."""
     on_progress("render", f"quarto {found.version}: HTML and PDF")
     copies = book.stage_copies(root, stage, period, config, book.council_words(root))
     try:
         quarto.render_books(found, list(copies.values()), log_path=stage / "build.log")
     except quarto.QuartoFailed as exc:
         raise RenderFailed(f"{exc}\n\nNothing was published.") from None
-    return found.version, None
 
 
 def build_pack(
@@ -206,9 +227,14 @@ def build_pack(
     output: Path | None = None,
     render: bool = True,
     workers: int = 2,
+    force: bool = False,
     on_progress: ProgressHook = _noop,
 ) -> BuildResult:
-    """Build the pack for `period` (default: the latest month in the store)."""
+    """Build the pack for `period` (default: the latest month in the store).
+
+    When the published pack was made from exactly these inputs (helpers.pack.freshness) nothing
+    is built and the result says it is up to date; `force` builds it all the same.
+    """
     root = root or paths.project_root()
     output = output or paths.output_dir(root)
     store_path = store_path or paths.store_path(root)
@@ -222,7 +248,20 @@ def build_pack(
     with Store(store_path) as store:
         period = _check(store, period)
     _check_selections(catalogue, root, period)
+    found, quarto_message = (
+        _find_quarto() if render else (None, "Rendering was skipped (--no-render).")
+    )
+    render_state = found.version if found else ("not rendered" if not render else "no quarto")
+    with Store(store_path) as store:
+        parts = freshness.key_parts(root, store, period, render_state)
+    key = freshness.build_key(parts)
+    published_key, published_parts = freshness.published_key(output / period)
+    changed = freshness.changed_parts(published_parts, parts) if published_key else []
     stages["check"] = round(time.perf_counter() - started, 3)
+    if published_key == key and not force:
+        stages["total"] = round(time.perf_counter() - started, 3)
+        log.info("The pack for %s is up to date (build key %s)", period, key[:12])
+        return BuildResult(period, output / period, stages, up_to_date=True)
 
     output.mkdir(parents=True, exist_ok=True)
     for gone in publish.remove_abandoned_builds(output):
@@ -256,12 +295,11 @@ def build_pack(
         _run_notebooks(plan, stage, parameters, output, workers, on_progress)
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
 
-        quarto_version, quarto_message = None, "Rendering was skipped (--no-render)."
-        if render:
+        quarto_version = found.version if found else None
+        if found is not None:
             t0 = time.perf_counter()
-            quarto_version, quarto_message = _render(stage, root, period, config, on_progress)
-            if quarto_version:
-                stages["render"] = round(time.perf_counter() - t0, 3)
+            _render(found, stage, root, period, config, on_progress)
+            stages["render"] = round(time.perf_counter() - t0, 3)
 
         rendered = quarto_version is not None
         files = _arrange_outputs(stage, period, rendered)
@@ -274,12 +312,16 @@ def build_pack(
             inputs=input_hashes,
             stages=stages,
             quarto_version=quarto_version,
-            quarto_message=quarto_message,
+            quarto_message=None if quarto_version else quarto_message,
+            freshness={"build_key": key, "parts": parts, "changed_since_published": changed},
         )
         logging.getLogger("helpers").removeHandler(handler)
         handler.close()  # build.log is complete before the folder moves into place
         publish.publish(stage, output, period)
-        return BuildResult(period, output / period, stages, rendered, quarto_message, content)
+        message = None if quarto_version else quarto_message
+        return BuildResult(
+            period, output / period, stages, rendered, message, content, changed=changed
+        )
     finally:
         logging.getLogger("helpers").removeHandler(handler)
         handler.close()

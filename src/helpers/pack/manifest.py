@@ -73,6 +73,7 @@ def write_manifest(
     stages: dict[str, float],
     quarto_version: str | None,
     quarto_message: str | None,
+    freshness: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write folder/manifest.json and return its content."""
     content = {
@@ -86,6 +87,8 @@ def write_manifest(
         "quarto_message": quarto_message,
         "stage_seconds": stages,
         "python_executable": sys.executable,
+        # The one hash that decides whether a rebuild is needed, and what went into it.
+        "freshness": freshness or {},
     }
     (folder / "manifest.json").write_text(json.dumps(content, indent=2), encoding="utf-8")
     return content

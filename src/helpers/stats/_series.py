@@ -32,6 +32,8 @@ def as_series(values: Any, name: str | None = None) -> pd.Series:
     if name is not None:
         s = s.rename(name)
     idx = s.index
+    if isinstance(idx, pd.PeriodIndex) and idx.freqstr == "M" and _complete(idx):
+        return s  # already a gap-free run of months, oldest first: nothing to sort or fill
     if isinstance(idx, pd.DatetimeIndex):
         s.index = idx.to_period("M")
     elif isinstance(idx, pd.PeriodIndex):
@@ -51,6 +53,14 @@ def as_series(values: Any, name: str | None = None) -> pd.Series:
         full = pd.period_range(s.index.min(), s.index.max(), freq="M")
         s = s.reindex(full)
     return s
+
+
+def _complete(idx: pd.PeriodIndex) -> bool:
+    """Whether the months run oldest first with none missing and none repeated."""
+    if len(idx) == 0:
+        return True
+    span = idx[-1].ordinal - idx[0].ordinal + 1
+    return span == len(idx) and idx.is_monotonic_increasing and idx.is_unique
 
 
 def is_monthly(s: pd.Series) -> bool:
