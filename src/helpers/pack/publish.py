@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from pathlib import Path
 
 PACKS = ".packs"
@@ -46,7 +47,7 @@ def publish(stage: Path, output: Path, period: str) -> Path:
     """Move the finished build into `.packs/` and point `output/<period>` at it atomically."""
     packs = output / PACKS
     packs.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     kept = packs / f"{period}-{stamp}"
     stage.rename(kept)
     link = output / period

@@ -1,0 +1,50 @@
+"""Charts drawn once by the build give the chapters the same Markdown as charts drawn in them."""
+
+from __future__ import annotations
+
+import shutil
+
+from chapter_markdown import markdown_outputs
+from conftest import ROOT
+
+from helpers.analysis.month import CHARTS, read_month
+from helpers.pack.figures import draw_charts
+from helpers.pack.notebooks import run_notebook
+
+
+def test_build_draws_every_chart_once_and_clears_them_up(demo_pack) -> None:
+    figures = demo_pack.folder / "notebooks" / "figures"
+    month = read_month(demo_pack.folder, ROOT)
+    assert len(list(figures.glob("*.svg"))) >= len(month.catalogue.ids)
+    assert not (demo_pack.folder / CHARTS).exists()  # the drawing folder is not published
+    assert "charts" in demo_pack.stages
+
+
+def test_a_chapter_drawing_its_own_charts_writes_the_same_markdown(demo_pack, tmp_path) -> None:
+    """The front-door chapter, run by hand with no pre-drawn charts, against the build's."""
+    pack_dir = tmp_path / "by-hand"
+    shutil.copytree(demo_pack.folder / "data", pack_dir / "data")
+    target = pack_dir / "front_door.ipynb"
+    parameters = {
+        "period": demo_pack.period,
+        "pack_dir": str(pack_dir),
+        "project_dir": str(ROOT),
+        "theme": "front_door",
+    }
+    run_notebook(ROOT / "notebooks" / "theme.ipynb", target, parameters, cwd=pack_dir)
+    by_hand = markdown_outputs(target)
+    built = markdown_outputs(demo_pack.folder / "notebooks" / "front_door.ipynb")
+    assert by_hand.strip() in built  # the build adds only the chapter's title before it
+    assert built.replace(by_hand.strip(), "").strip().startswith("# Front door")
+    drawn = sorted(p.name for p in (pack_dir / "figures").glob("*.svg"))
+    assert drawn and all((demo_pack.folder / "notebooks" / "figures" / n).exists() for n in drawn)
+
+
+def test_draw_charts_in_two_processes_draws_each_measure(demo_pack, tmp_path) -> None:
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(demo_pack.folder / "data", pack_dir / "data")
+    ids = ["reref_12m", "cin_rate", "sw_caseload"]
+    assert draw_charts(pack_dir, ROOT, ids, workers=2) == 3
+    for measure_id in ids:
+        svg = (pack_dir / CHARTS / f"{measure_id}.svg").read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
