@@ -377,6 +377,9 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Build even when nothing has changed since the last.")
     ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Where packs are published (default: output/).")
+    ] = None,
 ) -> None:
     """Build the month's pack into output/<period>/: notebooks, then HTML and PDF with Quarto.
 
@@ -420,6 +423,7 @@ def build(
                 render=not no_render,
                 workers=workers,
                 force=force,
+                output=output,
                 on_progress=on_progress,
             )
         except (BuildError, ChapterError, CatalogueError, PeriodError, StoreBusy) as exc:
