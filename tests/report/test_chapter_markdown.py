@@ -30,7 +30,10 @@ def _unescape(text: str) -> str:
 @pytest.fixture(scope="module")
 def chapters(demo_pack) -> dict[str, str]:
     folder = demo_pack.folder / "notebooks"
-    return {p.stem: markdown_outputs(p) for p in sorted(folder.glob("*.ipynb"))}
+    found = {p.stem: markdown_outputs(p) for p in sorted(folder.glob("*.ipynb"))}
+    for page in sorted((ROOT / "notebooks").glob("*.qmd")):  # pages written by hand count too
+        found[page.stem] = page.read_text(encoding="utf-8")
+    return found
 
 
 @pytest.fixture(scope="module")
