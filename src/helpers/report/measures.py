@@ -16,6 +16,7 @@ import pandas as pd
 
 from helpers.analysis.month import MonthAnalysis
 from helpers.charts import alt_text, caption, chart_table, icon_label
+from helpers.charts.icons import icon_short_label
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Measure
 from helpers.report.markdown import (
@@ -98,7 +99,7 @@ def key_facts(month: MonthAnalysis, measure: Measure) -> str:
     if measure.target is not None:
         target = f"**Target** {escape(format_value(measure.target, measure))}"
         if isinstance(v["assurance_icon"], str):
-            target += f", {escape(icon_label(v['assurance_icon']).lower().rstrip('.'))}"
+            target += f" ({escape(icon_short_label(v['assurance_icon']).lower())})"
         facts.append(target)
     england, similar = _bench(v["england"], measure), _bench(v["stat_neighbours"], measure)
     if england or similar:
