@@ -22,9 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from helpers.periods import PeriodError, parse_period, period_in_name, try_parse_period
 
@@ -121,6 +118,15 @@ class _Row:
     number: int
     cells: list[_Cell]
 
+
+
+def get_column_letter(number: int) -> str:
+    """A spreadsheet column's letters from its 1-based number (1 -> A, 27 -> AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 def fold_header(name: object) -> str:
     """Headers match case-insensitively, spaces/underscores folded: 'Measure ID' -> measure_id."""
@@ -237,6 +243,9 @@ def _find_header(rows: list[_Row]) -> int | None:
 
 
 def _xlsx_rows(path: Path, data: bytes) -> tuple[list[_Row], str, list[Issue]]:
+    from openpyxl import load_workbook  # only workbooks need it (about 0.2 s to import)
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
