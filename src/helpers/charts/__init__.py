@@ -18,11 +18,13 @@ from helpers.charts.icons import (
 
 
 def __getattr__(name: str):
-    """spc_chart on first use: drawing imports matplotlib, the words above do not."""
-    if name == "spc_chart":
-        from helpers.charts.spc_chart import spc_chart
+    """spc_chart and save_svg on first use (helpers.charts.drawing imports matplotlib; the
+    words above do not)."""
+    if name in ("spc_chart", "save_svg"):
+        from helpers.charts import drawing
 
-        return spc_chart
+        globals()[name] = getattr(drawing, name)
+        return globals()[name]
     raise AttributeError(f"module 'helpers.charts' has no attribute {name!r}")
 
 
@@ -36,6 +38,7 @@ __all__ = [
     "icon_label",
     "icon_svg",
     "icon_text",
+    "save_svg",
     "spc_chart",
     "variation_icon",
 ]

@@ -17,7 +17,7 @@ from helpers.analysis.month import CHARTS, read_month
 
 def _draw_batch(pack_dir: str, project_dir: str, measure_ids: list[str]) -> int:
     """Worker: read the month as the chapters do and draw these measures' charts."""
-    from helpers.charts.spc_chart import save_svg, spc_chart
+    from helpers.charts.drawing import save_svg, spc_chart
 
     month = read_month(pack_dir, project_dir)
     folder = Path(pack_dir) / CHARTS

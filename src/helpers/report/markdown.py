@@ -147,7 +147,7 @@ def table(frame: pd.DataFrame, caption: str, label: str, align: str | None = Non
 
 def figure(fig: Figure, path: Path, caption: str, alt: str, label: str) -> str:
     """Save the figure as SVG and return Markdown for a captioned figure with alt text."""
-    from helpers.charts.spc_chart import save_svg
+    from helpers.charts.drawing import save_svg
 
     save_svg(fig, path)
     return figure_markdown(path, caption, alt, label)

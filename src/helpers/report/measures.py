@@ -209,7 +209,7 @@ def chart_file(month: MonthAnalysis, measure: Measure, points: pd.DataFrame, pat
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(drawn, path)
         return
-    from helpers.charts.spc_chart import save_svg, spc_chart
+    from helpers.charts.drawing import save_svg, spc_chart
 
     save_svg(spc_chart(points, measure), path)
 
