@@ -261,7 +261,7 @@ class Maker:
                 if self.rng.random() < 0.06:
                     months = self.rng.uniform(22, 36)
                 else:
-                    months = self.rng.gamma(3, 9.3 / 3)
+                    months = self.rng.gamma(3, 8.2 / 3)
                 end = start + dt.timedelta(days=int(months * 30.4))
                 if end < first:
                     continue
@@ -316,7 +316,8 @@ class Maker:
         last = self.months[-1]
         groups = (
             (19, 21.99, self.target("cl_eet_19_21", last, "denominator"),
-             self.target("cl_eet_19_21", last) / 100, self.target("cl_suit_accom_19_21", last) / 100),
+             self.target("cl_eet_19_21", last) / 100,
+             self.target("cl_suit_accom_19_21", last) / 100),
             (17, 18.99, self.target("cl_eet_17_18", last, "denominator"),
              self.target("cl_eet_17_18", last) / 100, 0.95),
             (16, 16.99, 20, 0.9, 0.95),
@@ -385,9 +386,8 @@ def main(argv: list[str] | None = None) -> Path:
     lists = Maker(args.months, args.scale).lists()
     save_workbook(workbook(lists), out, WHEN)
     rows = {n: len(r) for n, r in lists.items()}
-    print(
-        f"Wrote {out}: {sum(rows.values())} rows ({', '.join(f'List {n}: {r}' for n, r in rows.items())})."
-    )
+    counts = ", ".join(f"List {n}: {r}" for n, r in rows.items())
+    print(f"Wrote {out}: {sum(rows.values())} rows ({counts}).")
     return out
 
 

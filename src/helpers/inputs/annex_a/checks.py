@@ -282,18 +282,18 @@ def _check_sheet(
         if spec.column(key).kind in ("date", "dob"):
             frame[key] = pd.to_datetime(frame[key])
     if not frame.empty and spec.event and "child_id" in frame and spec.event in frame:
-        _duplicates(frame, sheet, out)
+        frame = _duplicates(frame, sheet, out)
     return frame, out.problems
 
 
-def _duplicates(frame: pd.DataFrame, sheet: Sheet, out: _Out) -> None:
+def _duplicates(frame: pd.DataFrame, sheet: Sheet, out: _Out) -> pd.DataFrame:
     """The same child and event date twice: the later row is left out of every figure."""
     event = sheet.spec.event
     usable = frame["child_id"].notna() & frame[event].notna()
     keyed = frame[usable]
     repeated = keyed.duplicated(["child_id", event], keep="first")
     if not repeated.any():
-        return
+        return frame
     first_rows = keyed.groupby(["child_id", event])["row"].transform("min")
     for index in keyed.index[repeated]:
         out.add(
@@ -305,7 +305,7 @@ def _duplicates(frame: pd.DataFrame, sheet: Sheet, out: _Out) -> None:
             "Remove the repeated row from the export.",
             error=False,
         )
-    frame.drop(index=keyed.index[repeated], inplace=True)
+    return frame.drop(index=keyed.index[repeated])
 
 
 def check_workbook(workbook: Workbook, used: set[int], extracted: dt.date) -> Checked:
