@@ -201,3 +201,30 @@ def test_out_and_load_together_are_refused(tmp_path):
     book = write_annex_a(tmp_path / "a.xlsx", good_lists())
     result = run(["annex-a", str(book), "--out", str(tmp_path), "--load"])
     assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_a_title_row_above_the_headers_is_skipped(tmp_path):
+    from openpyxl import load_workbook
+
+    book = write_annex_a(tmp_path / "title.xlsx", good_lists())
+    wb = load_workbook(book)
+    wb["List 1"].insert_rows(1)
+    wb["List 1"]["A1"] = "Annex A List 1: contacts (exported 1 November 2026)"
+    wb.save(book)
+    result = run(["annex-a", str(book), *EXTRACTED, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "csc_contacts,2026-09,1,," in (tmp_path / "o" / "annex-a-2026-11-01.csv").read_text()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
+    missing = run(["annex-a", str(tmp_path / "none.xlsx"), "--out", str(tmp_path / "o")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
+    text = tmp_path / "lists.csv"
+    text.write_text("Child Unique ID,Date of Contact\n1,01/10/2026\n")
+    result = run(["annex-a", str(text), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "Save the Annex A export as .xlsx" in result.output
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    result = run(["annex-a", str(broken), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "cannot be opened as a workbook" in result.output
+    assert not (tmp_path / "o").exists()
