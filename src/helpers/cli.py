@@ -429,6 +429,12 @@ def annex_a(
         raise _fail(
             f"--extracted {extracted!r} is not a date: write YYYY-MM-DD.", EXIT_INVALID
         ) from None
+    if day > dt.date.today():
+        raise _fail(
+            f"--extracted {day.isoformat()} is in the future: give the date the lists were "
+            "extracted. Nothing was done.",
+            EXIT_INVALID,
+        )
     try:
         month = parse_period(first) if first else None
     except PeriodError as exc:

@@ -197,10 +197,13 @@ def test_a_later_workbook_revises_a_month_in_the_store(tmp_path):
     }
 
 
-def test_out_and_load_together_are_refused(tmp_path):
+def test_out_and_load_together_and_a_future_extraction_date_are_refused(tmp_path):
     book = write_annex_a(tmp_path / "a.xlsx", good_lists())
     result = run(["annex-a", str(book), "--out", str(tmp_path), "--load"])
     assert result.exit_code == 2 and "not both" in result.output
+    result = run(["annex-a", str(book), "--extracted", "2999-01-01", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "is in the future" in result.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_title_row_above_the_headers_is_skipped(tmp_path):
