@@ -176,6 +176,22 @@ def test_children_in_care_snapshots(tmp_path):
     assert row(frame, "cla_review_timely", "2026-10") == (50.0, 1.0, 2.0)  # C1 of C1, C4
 
 
+def test_children_starting_and_leaving_care_in_12_months(tmp_path):
+    children = [
+        {"start": d("2020-01-01"), "ceased": d("2025-11-03")},  # earliest ceased: List 8 from Nov
+        {"start": d("2025-11-01")},  # first day of the 12 months to 31 Oct 2026
+        {"start": d("2026-10-31")},  # last day
+        {"start": d("2025-10-31"), "ceased": d("2026-10-31")},  # started the day before
+    ]
+    frame, result = figures(tmp_path, {8: children})
+    # 12 months to 31 Oct 2026 (Nov 2025 to Oct 2026): started 2 (0.34), left 2 (0.34)
+    assert row(frame, "cla_start_rate", "2026-10") == (0.3, 2.0, POP)
+    assert row(frame, "cla_cease_rate", "2026-10") == (0.3, 2.0, POP)
+    # September's 12 months begin in Oct 2025, before List 8's first month ceased (Nov 2025)
+    assert ("cla_start_rate", "2026-09") not in frame.index
+    assert any(n.startswith("cla_start_rate:") and "2026-09" in n for n in result.notes)
+
+
 def test_care_leavers_by_age_on_the_extraction_date(tmp_path):
     leavers = [
         {"dob": d("2007-11-01"), "activity": "F1: Full time in higher education",

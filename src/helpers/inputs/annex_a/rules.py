@@ -8,8 +8,8 @@ before it (a plan ending on the last day is not open at the month's end).
 
 A month is only computed when the list covers it: an events list covers months from the one
 holding its earliest event (List 7 from its earliest plan end, as ended plans are only listed
-if they ended in the period), and a rolling 12-month figure needs all twelve months covered.
-Months left out are named in the outcome's notes.
+if they ended in the period; List 8 likewise from its earliest date ceased), and a rolling
+12-month figure needs all twelve months covered. Months left out are named in the notes.
 """
 
 from __future__ import annotations
@@ -28,7 +28,14 @@ ICPC_WD = 15
 CP_VISIT_WD = 10
 CLA_VISIT_DAYS = 28
 #: Which column tells how far back a list goes (see the module docstring).
-COVERAGE = {1: "contact_date", 3: "referral_date", 4: "authorised", 5: "strategy", 7: "end"}
+COVERAGE = {
+    1: "contact_date",
+    3: "referral_date",
+    4: "authorised",
+    5: "strategy",
+    7: "end",
+    8: "ceased",
+}
 
 
 @dataclass
@@ -80,7 +87,7 @@ class Context:
         if frame.empty or column not in frame:
             return None
         dates = frame[column].dropna()
-        if dates.empty and number == 7:
+        if dates.empty and number in (7, 8):
             dates = frame["start"].dropna()
         return None if dates.empty else dates.min().to_period("M")
 
@@ -267,6 +274,16 @@ def cla_rate_snapshot(ctx: Context) -> Outcome:
     return Outcome([figure])
 
 
+def cla_starts_rate(ctx: Context) -> Outcome:
+    frame = ctx.usable(8, "start")
+    return _rolling_rate(ctx, 8, frame["start"], "The rate of children starting care")
+
+
+def cla_ceases_rate(ctx: Context) -> Outcome:
+    frame = ctx.usable(8, "ceased")
+    return _rolling_rate(ctx, 8, frame["ceased"], "The rate of children leaving care")
+
+
 def cla_visits_snapshot(ctx: Context) -> Outcome:
     frame = _in_care(ctx, "visit")
     due = frame[frame["start"] <= ctx.day - pd.Timedelta(days=CLA_VISIT_DAYS)]
@@ -370,6 +387,12 @@ RULES: dict[str, Rule] = _rules(
     Rule("cla_rate", 8, "rate_per_10k", True,
          "List 8 children looked after on the extraction date per 10,000 children.",
          cla_rate_snapshot),
+    Rule("cla_starts_rate", 8, "rate_per_10k", False,
+         "List 8 children who started to be looked after in the 12 months to the month's end "
+         "per 10,000 children.", cla_starts_rate),
+    Rule("cla_ceases_rate", 8, "rate_per_10k", False,
+         "List 8 children who ceased to be looked after in the 12 months to the month's end "
+         "per 10,000 children.", cla_ceases_rate),
     Rule("cla_visits_4wk", 8, "percent", True,
          "Of List 8 children in care on the extraction date for 4 weeks or more, the share "
          "whose last social work visit was in the 4 weeks before it.", cla_visits_snapshot),
