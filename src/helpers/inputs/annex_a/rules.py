@@ -153,7 +153,7 @@ def contacts_in_month(ctx: Context) -> Outcome:
 
 def referrals_nfa(ctx: Context) -> Outcome:
     frame = ctx.usable(3, "referral_date", "nfa")
-    hit = frame["nfa"].map(lambda v: v is True)
+    hit = frame["nfa"].eq(True)
     return _monthly_share(ctx, 3, frame, "referral_date", hit, "Referrals with no further action")
 
 
@@ -311,7 +311,7 @@ def _care_leavers(ctx: Context, youngest: int, oldest: int, key: str, what: str)
     frame = frame[frame["dob"].notna()]
     ages = _ages(frame["dob"], ctx.day)
     group = frame[(ages >= youngest) & (ages <= oldest)]
-    hits = int(group[key].map(lambda v: v is True).sum())
+    hits = int(group[key].eq(True).sum())
     return _snapshot(Outcome(), ctx, hits, len(group), what)
 
 
