@@ -69,7 +69,8 @@ def test_sample_formulas_and_na_are_warnings_with_sheet_row_and_column():
     assert any("sheet 'List 11', row 6, column 'Date Stage 1 started' (cell H6): the cell holds "
                "a formula" in t for t in texts)  # fmt: skip
     assert all(p.row is not None and p.column for p in result.warnings)
-    # 25 formula cells in List 10 (5 rows x 5 columns, plus one in row 4) and 46 in List 11
+    # List 10: 5 rows x 5 date columns hold formulas, plus one more in row 4 (26 cells);
+    # List 6: '#N/A' in the team and worker of all 5 rows (10 cells)
     left = {(i["sheet"], i["problem"]): 0 for i in result.left_out()}
     for item in result.left_out():
         left[(item["sheet"], item["problem"])] += item["cells"]
