@@ -42,7 +42,8 @@ def test_annex_a_note_names_the_figures_rules_and_rows_left_out(tmp_path):
         in (text)
     )
     assert "A plan that ends on the month's last day is not counted as open" in text
-    assert "List 1, Date of Contact: 1 (an Excel error such as \\#N/A)" in text
+    assert "had 1 cell(s) the checks warned about" in text
+    assert "List 1, Date of Contact: 1 (an Excel error such as" in text
     assert "\n\n- **" in text  # the list starts after a blank line (Pandoc would merge it)
     # a month with no Annex A figure says nothing
     assert annex_a(month_from(store, "2026-09"), tmp_path) == ""

@@ -50,6 +50,7 @@ class AnnexAResult:
         counts = Counter(
             (p.file.split("sheet ", 1)[-1].strip("'"), p.column or "", _kind(p.message))
             for p in self.warnings
+            if p.row is not None  # cells, not a list that is absent
         )
         return [
             {"sheet": s, "column": c, "problem": k, "cells": n}
