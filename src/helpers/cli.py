@@ -363,6 +363,121 @@ def new_chapter(
     )
 
 
+WARNINGS_SHOWN = 3
+
+
+def _print_annex_a_problems(problems: list[Problem]) -> None:
+    """Every error; warnings a few per sheet, column and kind, then how many more."""
+    from helpers.inputs.annex_a.compute import _kind
+
+    print_problems([p for p in problems if p.is_error])
+    shown: dict[tuple[str, str, str], int] = {}
+    for problem in problems:
+        if problem.is_error:
+            continue
+        key = (problem.file, problem.column or "", _kind(problem.message))
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= WARNINGS_SHOWN:
+            print_problems([problem])
+    for (file, column, kind), count in shown.items():
+        if count > WARNINGS_SHOWN:
+            typer.echo(
+                f"warning {file}, column '{column}': {count - WARNINGS_SHOWN} more cell(s) with "
+                f"{kind}."
+            )
+
+
+@app.command("annex-a")
+def annex_a(
+    workbook: Annotated[Path, typer.Argument(help="The Annex A workbook (.xlsx).")],
+    extracted: Annotated[
+        str | None,
+        typer.Option("--extracted", help="The date the lists were extracted (default: today)."),
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option("--from", help="First month, YYYY-MM (default: 12 months before)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the extract (default: data/extracts/annex-a)."),
+    ] = None,
+    load_it: Annotated[
+        bool, typer.Option("--load", help="Load the figures into the store instead of writing.")
+    ] = False,
+    store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """Compute the month's figures from an Annex A workbook (Ofsted's child-level lists).
+
+    Every whole month from --from to the month before --extracted; writes
+    annex-a-<extracted>.csv (long format) or, with --load, loads it with the usual checks and
+    revisions. Exit 2 on any error in the workbook: nothing is written or loaded.
+    """
+    import datetime as dt
+
+    from helpers.inputs.annex_a.compute import AnnexAError, compute_annex_a
+    from helpers.inputs.annex_a.output import default_folder, load_extract, write_extract
+    from helpers.inputs.annex_a.workbook import WorkbookError
+    from helpers.periods import PeriodError, parse_period
+
+    if out is not None and load_it:
+        raise _fail("Give --out DIR or --load, not both. Nothing was done.", EXIT_INVALID)
+    try:
+        day = dt.date.fromisoformat(extracted) if extracted else dt.date.today()
+    except ValueError:
+        raise _fail(
+            f"--extracted {extracted!r} is not a date: write YYYY-MM-DD.", EXIT_INVALID
+        ) from None
+    if day > dt.date.today():
+        raise _fail(
+            f"--extracted {day.isoformat()} is in the future: give the date the lists were "
+            "extracted. Nothing was done.",
+            EXIT_INVALID,
+        )
+    try:
+        month = parse_period(first) if first else None
+    except PeriodError as exc:
+        raise _fail(f"--from {first!r}: {exc}", EXIT_INVALID) from None
+    cat = _catalogue(catalogue)
+    try:
+        result = compute_annex_a(workbook, cat, day, month)
+    except WorkbookError as exc:
+        raise _fail(f"Nothing was written or loaded. {exc}", EXIT_INVALID) from None
+    except AnnexAError as exc:
+        _print_annex_a_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        raise _fail(
+            f"Nothing was written or loaded: {errors} error(s) in {workbook.name}. Fix them in "
+            "the case management system, export again and rerun.",
+            EXIT_INVALID,
+        ) from None
+    _print_annex_a_problems(result.problems)
+    for note in result.notes:
+        typer.echo(f"note    {note}")
+    measures = result.figures["measure_id"].nunique()
+    span = f"{result.months[0]} to {result.months[-1]}"
+    left = len(result.warnings)
+    summary = (
+        f"{len(result.figures)} figure(s) for {measures} measure(s), {span}; {left} warning(s)"
+    )
+    if not load_it:
+        path = write_extract(result, workbook, out or default_folder())
+        typer.echo(f"{summary}. Wrote {path}.")
+        return
+    target = _store(store)
+    try:
+        report = load_extract(result, workbook, target, cat)
+    except LoadError as exc:
+        print_problems(exc.problems)
+        raise _fail(
+            "Nothing was loaded: the figures failed the store's checks.", EXIT_INVALID
+        ) from None
+    except StoreBusy as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"{summary}. {report.summary()}")
+
+
 @app.command()
 def build(
     period: Annotated[

@@ -38,6 +38,21 @@ class CatalogueError(ValueError):
 
 
 @dataclass(frozen=True)
+class AnnexA:
+    """How a measure is computed from the Annex A lists (helpers.inputs.annex_a.rules).
+
+    `list` and `rule` name the list and the rule; `snapshot` says the figure is taken on the
+    extraction date rather than for each month; `differs` says, in members' words, how the
+    Annex A rule differs from the catalogue's definition where it cannot match it exactly.
+    """
+
+    list: int
+    rule: str
+    snapshot: bool = False
+    differs: str | None = None
+
+
+@dataclass(frozen=True)
 class Measure:
     """One measure as members and the engine see it."""
 
@@ -58,6 +73,7 @@ class Measure:
     tracker: bool = True
     benchmark: str | None = None
     source: str | None = None
+    annex_a: AnnexA | None = None
 
     @property
     def is_proportion(self) -> bool:
@@ -217,12 +233,63 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
                 "Remove the target or set the improvement direction.",
             )
     values = dict(raw)
+    if raw.get("annex_a") is not None:
+        values["annex_a"] = _annex_a(raw["annex_a"], raw["unit"], path, f"{where} field 'annex_a'")
     if target is not None:
         values["target"] = float(target)
     for key in ("title", "short_title", "description", "council_plan_ref"):
         if values.get(key) is not None:
             values[key] = str(values[key]).strip()
     return Measure(**values)
+
+
+def _annex_a(raw: object, unit: str, path: Path, where: str) -> AnnexA:
+    """Check an `annex_a:` entry against the rules that exist (list, unit and kind must agree)."""
+    from helpers.inputs.annex_a.rules import RULES
+
+    if not isinstance(raw, dict):
+        raise _fail(
+            path, where, "is not a mapping", "Write it as list:, rule:, snapshot:, differs:."
+        )
+    unknown = set(raw) - set(AnnexA.__dataclass_fields__)
+    if unknown:
+        raise _fail(
+            path,
+            where,
+            f"unknown key(s) {', '.join(sorted(unknown))}",
+            "Use list, rule, snapshot and differs.",
+        )
+    rule = RULES.get(str(raw.get("rule")))
+    if rule is None:
+        raise _fail(
+            path,
+            where,
+            f"rule '{raw.get('rule')}' is not an Annex A rule",
+            f"Use one of {', '.join(RULES)}.",
+        )
+    checks = (
+        ("list", raw.get("list"), rule.list),
+        ("snapshot", bool(raw.get("snapshot", False)), rule.snapshot),
+    )
+    for key, given, expected in checks:
+        if given != expected:
+            raise _fail(
+                path,
+                f"{where} key '{key}'",
+                f"'{given}' does not match rule '{rule.name}'",
+                f"Rule '{rule.name}' has {key}: {expected}.",
+            )
+    if rule.unit != unit:
+        raise _fail(
+            path,
+            where,
+            f"rule '{rule.name}' gives a {rule.unit} figure but the measure is {unit}",
+            "Choose the rule for this measure's unit.",
+        )
+    differs = raw.get("differs")
+    if differs is not None and not isinstance(differs, str):
+        raise _fail(path, f"{where} key 'differs'", "is not text", "Write a sentence.")
+    return AnnexA(rule.list, rule.name, rule.snapshot, differs.strip() if differs else None)
 
 
 def load_catalogue(path: Path | None = None, themes_path: Path | None = None) -> Catalogue:

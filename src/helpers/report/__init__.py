@@ -12,6 +12,7 @@ from helpers.report.glance import glance_table, intro, month_name, noise, signal
 from helpers.report.markdown import figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
 from helpers.report.notes import (
+    annex_a,
     council_plan,
     loads,
     missing,
@@ -23,6 +24,7 @@ from helpers.report.notes import (
 )
 
 __all__ = [
+    "annex_a",
     "MonthAnalysis",
     "benchmark_table",
     "council_plan",

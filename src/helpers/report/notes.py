@@ -227,6 +227,55 @@ def other_measures(month: MonthAnalysis) -> str:
     )
 
 
+def annex_a(month: MonthAnalysis, project_dir: object = None) -> str:
+    """Which of the month's figures were computed from Annex A, how, and what was left out."""
+    import json
+    from pathlib import Path
+
+    from helpers import paths
+    from helpers.inputs.annex_a.output import checks_path
+    from helpers.inputs.annex_a.rules import RULES
+
+    obs, loads = month.observations, month.loads
+    if obs.empty or loads.empty or "load_id" not in obs:
+        return ""
+    annex = loads[loads["file_name"].astype(str).str.startswith("annex-a-")]
+    these = obs[(obs["period"] == month.period) & obs["load_id"].isin(annex["load_id"])]
+    if these.empty:
+        return ""
+    lines = [
+        "These figures were computed by the tracker from the council's Annex A lists (the "
+        "child-level lists every council keeps for Ofsted), not typed from a scorecard; each "
+        "follows the rule below, and only monthly totals are kept:\n"
+    ]
+    for measure_id in these["measure_id"].drop_duplicates():
+        measure = month.catalogue.measures.get(measure_id)
+        if measure is None or measure.annex_a is None:
+            continue
+        text = RULES[measure.annex_a.rule].text
+        if measure.annex_a.differs:
+            text += f" Unlike the usual definition: {measure.annex_a.differs}"
+        lines.append(f"- **{escape(measure.short_title)}**: {escape(text)}")
+    root = Path(project_dir) if project_dir else paths.project_root()
+    for path in annex[annex["load_id"].isin(these["load_id"])]["file_path"].astype(str):
+        summary = checks_path(Path(path) if Path(path).is_absolute() else root / path)
+        if not summary.exists():
+            continue
+        left = json.loads(summary.read_text(encoding="utf-8")).get("left_out", [])
+        total = sum(int(item["cells"]) for item in left)
+        if total:
+            parts = "; ".join(
+                f"{escape(i['sheet'])}, {escape(i['column'])}: {i['cells']} "
+                f"({escape(i['problem'])})"
+                for i in left
+            )
+            lines.append(
+                f"\nThe workbook had {total} cell(s) the checks warned about; rows with them "
+                f"were left out of the figures that need those cells: {parts}."
+            )
+    return "\n".join(lines) + "\n"
+
+
 SOURCES = """\
 - **Local figures**: monthly extracts of the early help and children's social care scorecards,
   loaded without re-typing. {demo}
