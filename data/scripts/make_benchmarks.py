@@ -1,20 +1,28 @@
-"""Derive data/benchmarks.csv and data/population.csv from the published DfE and ONS files.
+"""Derive the benchmark tables in data/ from the published DfE and ONS files.
 
 Run from the project folder:
 
     .venv/bin/python data/scripts/make_benchmarks.py                 # reads /work/shared/data/dfe
     .venv/bin/python data/scripts/make_benchmarks.py --source DIR    # another copy of the files
 
-For every catalogue measure that has a published equivalent it writes, by year ending 31 March
-(2018-2025 where published): England, Yorkshire and the Humber, the mean of Rotherham's ten
-statistical neighbours (DfE 2025 model; with how many had a figure, the lowest and the highest)
-and Rotherham (old LA code 372). Published percentages and rates are used as published; rates the
-DfE does not publish (referrals, children in need, child protection plans) are the published count
-over the ONS mid-year 0-17 population of the previous calendar year, times 10,000, the same
-convention the DfE uses. Suppressed cells (c, z, x, :, k, low, u) are treated as missing.
+It writes:
 
-The project reads only the files this script writes, never the source folder, so the pack builds
-without access to the original downloads. Source: Department for Education; ONS (population).
+- data/benchmarks.csv: one long table, one row per measure, year (ending 31 March, FIRST_YEAR to
+  2025 where published), and area: England, every region and every English local authority in
+  that year's file. `value` is the published figure; where the DfE printed a symbol instead
+  (c suppressed, x or : not available, z not applicable, k or low below 0.5, u low reliability)
+  the value is empty and `note` holds the symbol. Published percentages and rates are used as
+  published; rates the DfE does not publish (referrals, children in need, child protection plans)
+  are the published count over the ONS mid-year 0-17 population of the previous calendar year,
+  times 10,000 (the DfE's convention), rounded to 1 decimal.
+- data/benchmark_sources.csv: for each measure its unit, original file, attribution and licence.
+- data/authorities.csv: the English authorities (DfE old LA code, ONS code, name, region) with
+  their ten statistical neighbours in the DfE 2025 model, closest first.
+- data/population.csv: the configured council's (data/council.yml) ONS 0-17 population.
+
+The project reads only these files, never the source folder. Rank, quartile band and the
+neighbours' average are worked out at build time for the council in data/council.yml
+(helpers.analysis.benchmarks). Source: Department for Education; ONS (population).
 Open Government Licence v3.0.
 """
 
@@ -23,6 +31,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,34 +39,25 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.analysis.benchmarks import ENGLAND_CODE, TABLE_COLUMNS, council_summary
+from helpers.analysis.benchmarks import directions_for as catalogue_directions
 from helpers.inputs.catalogue import load_catalogue
+from helpers.inputs.council import AUTHORITIES_FILE, load_council, read_authorities
 
 DEFAULT_SOURCE = Path("/work/shared/data/dfe")
 DEFAULT_REFERENCE = Path("/work/shared/reference/benchmarks-2022-2025.csv")
-ROTHERHAM = "372"
-REGION_CODE = "E12000003"  # Yorkshire and The Humber
+#: The cross-check file was computed for Rotherham (old LA code 372) and its DfE 2025 neighbours.
+REFERENCE_LA = "372"
 SN_FILE = "sn_model_2025_wide.csv"
 POP_FILE = "ons_mid-year_population_estimates_2012_to_2024.csv"
-FIRST_YEAR, LAST_YEAR = 2018, 2025
+FIRST_YEAR, LAST_YEAR = 2013, 2025
 #: Symbols the DfE uses in place of a number: c suppressed, z not applicable, x and : not available,
 #: k and "low" below 0.5 (the workforce file writes "low"), u low reliability. All become missing.
 SUPPRESSED = {"c", "z", "x", ":", "k", "low", "u", ""}
-COLUMNS = [
-    "measure_id",
-    "year",
-    "england",
-    "yorks_humber",
-    "stat_neighbours",
-    "rotherham",
-    "sn_n",
-    "sn_min",
-    "sn_max",
-    "unit",
-    "source_file",
-    "source",
-]
+LICENCE = "Open Government Licence v3.0"
 DFE = "Source: Department for Education"
 ONS = "ONS mid-year population estimates (0-17)"
+LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
 
 
 @dataclass(frozen=True)
@@ -341,15 +341,6 @@ def read_published(source: Path, name: str) -> pd.DataFrame:
     return frame
 
 
-def statistical_neighbours(source: Path, la_code: str = ROTHERHAM) -> list[str]:
-    """The ten statistical neighbours of an authority in the DfE 2025 model, closest first."""
-    model = pd.read_csv(source / SN_FILE, dtype=str, encoding="utf-8-sig")
-    row = model.loc[model["old_la_code"].str.strip() == la_code]
-    if row.empty:
-        raise ValueError(f"{SN_FILE}: no row for old_la_code {la_code}")
-    return [row.iloc[0][f"SN_{i}"].strip() for i in range(1, 11)]
-
-
 def population(source: Path) -> pd.DataFrame:
     """ONS mid-year 0-17 population: mid_year, level, region_code, old_la_code, population."""
     raw = read_published(source, POP_FILE)
@@ -377,8 +368,16 @@ def months_to_days(text: object, where: str) -> float:
         raise ValueError(f"{where}: '{cell}' is not years:months") from None
 
 
+def symbol(text: object) -> str:
+    """The DfE symbol printed instead of a number, or '' for a number."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    cell = str(text).strip().lower()
+    return cell if cell in SUPPRESSED and cell else ""
+
+
 def values_for(spec: Spec, source: Path, pop: pd.DataFrame) -> pd.DataFrame:
-    """Tidy values for one measure: year, level, region_code, old_la_code, value."""
+    """Tidy values for one measure: year, level, region_code, old_la_code, value, note."""
     raw = read_published(source, spec.file)
     for column, wanted in spec.filters.items():
         raw = raw[raw[column].str.strip() == wanted]
@@ -395,79 +394,142 @@ def values_for(spec: Spec, source: Path, pop: pd.DataFrame) -> pd.DataFrame:
             "region_code": raw.get("region_code", pd.Series("", index=raw.index)),
             "old_la_code": raw.get("old_la_code", pd.Series("", index=raw.index)).str.strip(),
             "value": [convert(v, where) for v in raw[spec.column]],
+            "note": [symbol(v) for v in raw[spec.column]],
         }
     )
     if spec.kind == "rate":
         # Year ending 31 March Y uses the mid-year estimate for Y-1 (the DfE's convention).
         pop_next = pop.assign(year=pop["mid_year"] + 1).drop(columns="mid_year")
         tidy = tidy.merge(pop_next, on=["year", "level", "region_code", "old_la_code"], how="left")
-        tidy["value"] = tidy["value"] / tidy["population"] * 10_000  # rounded once, in summarise
+        no_pop = tidy["population"].isna() & tidy["value"].notna()
+        tidy.loc[no_pop, "note"] = "x"  # no population estimate published for the area
+        tidy["value"] = (tidy["value"] / tidy["population"] * 10_000).round(1)
         tidy = tidy.drop(columns="population")
     return tidy
 
 
-def summarise(spec: Spec, tidy: pd.DataFrame, neighbours: list[str], unit: str) -> pd.DataFrame:
-    """One row per year: England, region, statistical-neighbour summary and Rotherham."""
-    rows = []
-    years = sorted(y for y in tidy["year"].unique() if FIRST_YEAR <= y <= LAST_YEAR)
-    for year in years:
-        this = tidy[tidy["year"] == year]
+def authorities_by_year(source: Path) -> set[tuple[int, str]]:
+    """(year ending March, old LA code) for every authority that existed that year.
 
-        def pick(mask: pd.Series, label: str, this: pd.DataFrame = this, year: int = year) -> float:
-            found = this.loc[mask, "value"]
-            if len(found) > 1:
-                raise ValueError(
-                    f"{spec.file}: {len(found)} {label} rows for {spec.measure_id} {year}"
-                )
-            return round(float(found.iloc[0]), 1) if len(found) else math.nan
+    The ONS population file has a row for each authority of its mid-year (the year ending March
+    Y uses mid-year Y-1). The DfE's files keep rows for authorities that had been abolished or
+    not yet created, marked z; those are not authorities of that year, so they are left out
+    rather than counted as suppressed figures.
+    """
+    raw = read_published(source, POP_FILE)
+    raw = raw[raw["geographic_level"] == "Local authority"]
+    return {(int(y) + 1, str(c).strip()) for y, c in zip(raw["year"], raw["old_la_code"])}
 
-        la = this["level"] == "Local authority"
-        sn = this.loc[la & this["old_la_code"].isin(neighbours), "value"].dropna()
-        rows.append(
-            {
-                "measure_id": spec.measure_id,
-                "year": int(year),
-                "england": pick(this["level"] == "National", "national"),
-                "yorks_humber": pick(
-                    (this["level"] == "Regional") & (this["region_code"] == REGION_CODE), "regional"
-                ),
-                "stat_neighbours": round(sn.mean(), 1) if len(sn) else math.nan,
-                "rotherham": pick(la & (this["old_la_code"] == ROTHERHAM), "Rotherham"),
-                "sn_n": int(len(sn)),
-                "sn_min": round(sn.min(), 1) if len(sn) else math.nan,
-                "sn_max": round(sn.max(), 1) if len(sn) else math.nan,
-                "unit": unit,
-                "source_file": spec.file,
-                "source": f"{DFE}, {spec.publication}"
-                + (f"; {ONS}" if spec.kind == "rate" else ""),
-            }
+
+def long_rows(spec: Spec, tidy: pd.DataFrame, existing: set[tuple[int, str]]) -> pd.DataFrame:
+    """The measure's rows of the long table: England, regions and authorities, FIRST_YEAR on."""
+    tidy = tidy[tidy["year"].between(FIRST_YEAR, LAST_YEAR) & tidy["level"].isin(LEVELS)]
+    absent = [
+        level == "Local authority" and (int(y), c) not in existing and math.isnan(v)
+        for level, y, c, v in zip(
+            tidy["level"], tidy["year"], tidy["old_la_code"], tidy["value"], strict=True
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    ]
+    tidy = tidy[~pd.Series(absent, index=tidy.index, dtype=bool)]
+    area_type = tidy["level"].map(LEVELS)
+    code = tidy["old_la_code"].where(area_type == "la", tidy["region_code"])
+    code = code.where(area_type != "england", ENGLAND_CODE)
+    rows = pd.DataFrame(
+        {
+            "measure_id": spec.measure_id,
+            "year": tidy["year"].astype(int),
+            "area_type": area_type,
+            "area_code": code.astype(str).str.strip(),
+            "value": tidy["value"],
+            "note": tidy["note"],
+        }
+    )
+    twice = rows.duplicated(["year", "area_type", "area_code"], keep=False)
+    if twice.any():
+        first = rows[twice].iloc[0]
+        raise ValueError(
+            f"{spec.file}: more than one row for {spec.measure_id} {first['year']} "
+            f"{first['area_type']} {first['area_code']}: tighten the filters in SPECS"
+        )
+    order = {"england": 0, "region": 1, "la": 2}
+    rows = rows.assign(_o=rows["area_type"].map(order))
+    return rows.sort_values(["year", "_o", "area_code"]).drop(columns="_o")[TABLE_COLUMNS]
 
 
-def build_benchmarks(source: Path) -> pd.DataFrame:
-    """All benchmark rows for the catalogue's measures that name a benchmark."""
+def wanted_specs() -> tuple[dict[str, Spec], dict[str, str]]:
+    """The specs for every benchmark the catalogue names, and each one's unit."""
     catalogue = load_catalogue()
-    wanted = {m.benchmark: m for m in catalogue.measures.values() if m.benchmark}
+    wanted = {m.benchmark: m.unit for m in catalogue.measures.values() if m.benchmark}
     specs = {s.measure_id: s for s in SPECS}
     missing = sorted(set(wanted) - set(specs))
     if missing:
         raise SystemExit(f"No published source is defined for benchmark(s): {', '.join(missing)}")
+    return {k: specs[k] for k in wanted}, wanted
+
+
+def build_benchmarks(source: Path) -> pd.DataFrame:
+    """The long table for the catalogue's measures that name a benchmark."""
+    specs, _ = wanted_specs()
     pop = population(source)
-    neighbours = statistical_neighbours(source)
-    frames = [
-        summarise(specs[key], values_for(specs[key], source, pop), neighbours, wanted[key].unit)
-        for key in wanted
-    ]
+    existing = authorities_by_year(source)
+    frames = [long_rows(spec, values_for(spec, source, pop), existing) for spec in specs.values()]
     return pd.concat(frames, ignore_index=True)
 
 
-def rotherham_population(source: Path) -> pd.DataFrame:
-    """Rotherham's ONS 0-17 mid-year population, with the reporting year each one is used for."""
+def build_sources() -> pd.DataFrame:
+    """Unit, original file, attribution and licence for each benchmarked measure."""
+    specs, units = wanted_specs()
+    return pd.DataFrame(
+        [
+            {
+                "measure_id": key,
+                "unit": units[key],
+                "source_file": spec.file,
+                "source": f"{DFE}, {spec.publication}"
+                + (f"; {ONS}" if spec.kind == "rate" else ""),
+                "licence": LICENCE,
+            }
+            for key, spec in specs.items()
+        ]
+    )
+
+
+def build_authorities(source: Path) -> pd.DataFrame:
+    """The English authorities of the DfE 2025 neighbour model, with codes and regions."""
+    model = pd.read_csv(source / SN_FILE, dtype=str, encoding="utf-8-sig")
+    model = model.apply(lambda c: c.str.strip())
+    pop = read_published(source, POP_FILE)
+    latest = pop[pop["geographic_level"] == "Local authority"].sort_values("year")
+    ons = latest.drop_duplicates("old_la_code", keep="last").set_index(
+        latest.drop_duplicates("old_la_code", keep="last")["old_la_code"].str.strip()
+    )["new_la_code"]
+    regions = pop[pop["geographic_level"] == "Regional"][["region_code", "region_name"]]
+    regions = regions[regions["region_code"].str.startswith("E12")].drop_duplicates()
+    region_code = dict(zip(regions["region_name"], regions["region_code"], strict=True))
+    frame = pd.DataFrame(
+        {
+            "old_la_code": model["old_la_code"],
+            "ons_code": model["old_la_code"].map(ons),
+            "la_name": model["la_name"],
+            "region_code": model["region_name"].map(region_code),
+            "region_name": model["region_name"],
+            **{f"sn_{i}": model[f"SN_{i}"] for i in range(1, 11)},
+        }
+    )
+    unmatched = frame[frame[["ons_code", "region_code"]].isna().any(axis=1)]
+    if not unmatched.empty:
+        raise ValueError(f"{SN_FILE}: no ONS or region code for {unmatched['la_name'].tolist()}")
+    return frame
+
+
+def council_population(source: Path, la_code: str, name: str) -> pd.DataFrame:
+    """The council's ONS 0-17 mid-year population, with the reporting year each is used for."""
     pop = population(source)
-    mine = pop[(pop["level"] == "Local authority") & (pop["old_la_code"] == ROTHERHAM)].sort_values(
+    mine = pop[(pop["level"] == "Local authority") & (pop["old_la_code"] == la_code)].sort_values(
         "mid_year"
     )
+    raw = read_published(source, POP_FILE)
+    ons = raw.loc[raw["old_la_code"].str.strip() == la_code, "new_la_code"].iloc[-1]
     return pd.DataFrame(
         {
             "mid_year": mine["mid_year"].astype(int).to_numpy(),
@@ -475,8 +537,8 @@ def rotherham_population(source: Path) -> pd.DataFrame:
             "used_for_year_ending_march": (mine["mid_year"] + 1).astype(int).to_numpy(),
             "source": "Source: Office for National Statistics (ONS), mid-year population "
             "estimates, children "
-            f"aged 0 to 17, Rotherham (E08000018), as republished by the DfE in {POP_FILE}; "
-            "Open Government Licence v3.0",
+            f"aged 0 to 17, {name} ({ons}), as republished by the DfE in {POP_FILE}; "
+            f"{LICENCE}",
         }
     )
 
@@ -484,25 +546,38 @@ def rotherham_population(source: Path) -> pd.DataFrame:
 # ---------------------------------------------------------------- the cross-check
 
 
+def reference_summary(table: pd.DataFrame, authorities: Path) -> pd.DataFrame:
+    """The run-time summary for the authority the reference file was computed for."""
+    from helpers.inputs.council import DFE_MODEL, Council
+
+    found = read_authorities(authorities)[REFERENCE_LA]
+    council = Council(
+        name=found.name,
+        la_code=found.la_code,
+        ons_code=found.ons_code,
+        region=found.region,
+        region_code=found.region_code,
+        commission="",
+        neighbour_model=DFE_MODEL,
+        neighbours=found.neighbours,
+        neighbour_names=(),
+    )
+    return council_summary(table, council, catalogue_directions(load_catalogue()))
+
+
 def cross_check(ours: pd.DataFrame, reference_path: Path, tolerance: float = 0.051) -> list[str]:
-    """Differences between our figures and the independently computed reference file."""
+    """Differences between the run-time summary and the independently computed reference file."""
     if not reference_path.exists():
         return [f"reference file {reference_path} not found: cross-check skipped"]
     ref = pd.read_csv(reference_path)
     renamed = {v: k for k, v in REFERENCE_IDS.items()}
     ref = ref[ref["measure"].isin(renamed)].assign(measure_id=lambda f: f["measure"].map(renamed))
-    ref = ref.rename(columns={"sn_mean": "stat_neighbours"})
+    ref = ref.rename(
+        columns={"sn_mean": "stat_neighbours", "yorks_humber": "region", "rotherham": "council"}
+    )
     both = ours.merge(ref, on=["measure_id", "year"], suffixes=("", "_ref"))
     problems = []
-    for column in (
-        "england",
-        "yorks_humber",
-        "stat_neighbours",
-        "rotherham",
-        "sn_n",
-        "sn_min",
-        "sn_max",
-    ):
+    for column in ("england", "region", "stat_neighbours", "council", "sn_n", "sn_min", "sn_max"):
         a, b = both[column].astype(float), both[f"{column}_ref"].astype(float)
         differ = ~((a - b).abs() <= tolerance) & ~(a.isna() & b.isna())
         for _, row in both[differ].iterrows():
@@ -526,25 +601,37 @@ def main(argv: list[str] | None = None) -> int:
         "--reference", type=Path, default=DEFAULT_REFERENCE, help="cross-check file"
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help="benchmarks CSV (default data/benchmarks.csv)"
-    )
-    parser.add_argument(
-        "--population-out", type=Path, default=None, help="default data/population.csv"
+        "--out-dir", type=Path, default=None, help="where to write the tables (default data/)"
     )
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 if the cross-check finds differences"
     )
     args = parser.parse_args(argv)
+    out = args.out_dir or paths.data_dir()
+    out.mkdir(parents=True, exist_ok=True)
 
+    started = time.perf_counter()
+    authorities = build_authorities(args.source)
+    authorities.to_csv(out / AUTHORITIES_FILE, index=False)
     bench = build_benchmarks(args.source)
-    out = args.out or paths.benchmarks_path()
-    bench.to_csv(out, index=False, float_format="%.10g")
-    pop_out = args.population_out or paths.data_dir() / "population.csv"
-    rotherham_population(args.source).to_csv(pop_out, index=False)
-    print(f"wrote {len(bench)} rows for {bench['measure_id'].nunique()} measures to {out}")
-    print(f"wrote Rotherham population to {pop_out}")
+    bench.to_csv(out / "benchmarks.csv", index=False, float_format="%.10g")
+    build_sources().to_csv(out / "benchmark_sources.csv", index=False)
+    council = load_council(paths.data_dir() / "council.yml", out / AUTHORITIES_FILE)
+    council_population(args.source, council.la_code, council.name).to_csv(
+        out / "population.csv", index=False
+    )
+    seconds = time.perf_counter() - started
+    size = (out / "benchmarks.csv").stat().st_size
+    print(
+        f"wrote {len(bench)} rows for {bench['measure_id'].nunique()} measures, "
+        f"{bench['year'].min()}-{bench['year'].max()}, {bench['area_code'].nunique()} areas "
+        f"({size:,} bytes) to {out / 'benchmarks.csv'} in {seconds:.2f} s"
+    )
+    print(f"wrote {len(authorities)} authorities to {out / AUTHORITIES_FILE}")
+    print(f"wrote {council.name}'s population to {out / 'population.csv'}")
 
-    report = cross_check(bench, args.reference)
+    summary = reference_summary(bench, out / AUTHORITIES_FILE)
+    report = cross_check(summary, args.reference)
     differences = [line for line in report if ": ours " in line]
     for line in report:
         print(("DIFFERENCE " if ": ours " in line else "") + line)

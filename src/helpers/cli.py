@@ -61,8 +61,9 @@ def _catalogue(path: Path | None) -> Catalogue:
         return load_catalogue(path)
     except FileNotFoundError as exc:
         raise _fail(str(exc)) from None
-    except CatalogueError as exc:
-        raise _fail(f"Cannot read the catalogue: {exc}") from None
+    except CatalogueError as exc:  # council.yml too: its errors carry exit code 2
+        code = getattr(exc, "exit_code", EXIT_FAILED)
+        raise _fail(f"Cannot read the catalogue: {exc}", code) from None
 
 
 def _paths(given: list[Path] | None) -> list[Path]:

@@ -7,14 +7,16 @@ same CSVs are the month's data that members can download.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from helpers import paths
+from helpers.analysis.benchmarks import council_summary, directions_for, read_sources, read_table
 from helpers.inputs.catalogue import Catalogue, load_catalogue
+from helpers.inputs.council import Council, council_for
 from helpers.inputs.selections import for_period as selected_measures
 
 FILES = {
@@ -49,6 +51,8 @@ class MonthAnalysis:
     selections: list[str]
     #: The build folder the month was read from (None while the build is computing it).
     pack_dir: Path | None = None
+    #: The council the pack is for (data/council.yml); None only for a project without one.
+    council: Council | None = field(default=None)
 
     def drawn_chart(self, measure_id: str) -> Path | None:
         """The chart the build drew for the measure (pack_dir/charts/<id>.svg), if it did."""
@@ -78,9 +82,19 @@ def read_process_changes(root: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def read_benchmarks(root: Path | None = None) -> pd.DataFrame:
+def read_benchmarks(
+    root: Path | None = None,
+    council: Council | None = None,
+    catalogue: Catalogue | None = None,
+) -> pd.DataFrame:
+    """The council's benchmarks, ranks and quartile bands, from the all-authority table."""
     path = paths.benchmarks_path(root)
-    return pd.read_csv(path) if path.exists() else pd.DataFrame()
+    council = council or council_for(paths.data_dir(root))
+    if council is None or not path.exists():
+        return pd.DataFrame()
+    catalogue = catalogue or load_catalogue(paths.catalogue_path(root))
+    sources = read_sources(path.with_name("benchmark_sources.csv"))
+    return council_summary(read_table(path), council, directions_for(catalogue), sources)
 
 
 def missing_months(observations: pd.DataFrame, catalogue: Catalogue, period: str) -> pd.DataFrame:
@@ -139,7 +153,8 @@ def analyse_month(
 
     observations = store.observations(until=period)
     changes = read_process_changes(root)
-    benchmarks = read_benchmarks(root)
+    council = council_for(paths.data_dir(root))
+    benchmarks = read_benchmarks(root, council, catalogue)
     points = spc_points(observations, catalogue, changes, until=period)
     verdicts = month_verdicts(observations, points, catalogue, period, benchmarks)
     loads = store.loads()
@@ -160,6 +175,7 @@ def analyse_month(
         benchmarks=benchmarks,
         process_changes=changes,
         selections=selected_measures(period, root),
+        council=council,
     )
 
 
@@ -196,21 +212,30 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
     for column in ("assurance_icon", "council_plan_ref"):
         if column in verdicts:
             verdicts[column] = verdicts[column].astype(object).where(verdicts[column].notna(), None)
-    for column in ("sentence", "assurance_text", "evidence"):
+    for column in ("sentence", "assurance_text", "evidence", "quartile_band", "benchmark_note"):
         if column in verdicts:
             verdicts[column] = verdicts[column].astype(object).fillna("")
     points = frames["points"]
     if not points.empty:
         points["date"] = pd.to_datetime(points["date"])
     bench_path = folder / "benchmarks.csv"
+    benchmarks = (
+        pd.read_csv(bench_path, dtype={"quartile_band": str, "council_note": str})
+        if bench_path.exists()
+        else pd.DataFrame()
+    )
+    for column in ("quartile_band", "council_note"):
+        if column in benchmarks:
+            benchmarks[column] = benchmarks[column].fillna("")
     return MonthAnalysis(
         period=str(meta["period"]),
         catalogue=load_catalogue(paths.catalogue_path(root)),
-        benchmarks=pd.read_csv(bench_path) if bench_path.exists() else pd.DataFrame(),
+        benchmarks=benchmarks,
         process_changes=pd.DataFrame(
             meta.get("process_changes") or [], columns=["measure_id", "period", "reason"]
         ),
         selections=list(meta.get("selections") or []),
         pack_dir=Path(pack_dir),
+        council=council_for(paths.data_dir(root)),
         **frames,
     )

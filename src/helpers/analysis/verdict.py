@@ -117,25 +117,39 @@ def spc_result(
     )
 
 
-def _benchmark(benchmarks: pd.DataFrame, measure: Measure) -> dict[str, float | int | None]:
-    empty = {
-        "benchmark_year": None,
-        "england": np.nan,
-        "stat_neighbours": np.nan,
-        "rotherham_published": np.nan,
-    }
+#: verdicts.csv columns from the benchmarks (helpers.analysis.benchmarks), in order.
+BENCHMARK_COLUMNS = {
+    "benchmark_year": "year",
+    "england": "england",
+    "region": "region",
+    "stat_neighbours": "stat_neighbours",
+    "council_published": "council",
+    "national_rank": "national_rank",
+    "national_ranked": "national_ranked",
+    "national_unranked": "national_unranked",
+    "quartile_band": "quartile_band",
+    "value_quarter": "value_quarter",
+    "neighbour_rank": "neighbour_rank",
+    "neighbour_ranked": "neighbour_ranked",
+    "benchmark_note": "council_note",
+}
+
+
+def _benchmark(benchmarks: pd.DataFrame, measure: Measure) -> dict[str, object]:
+    """The latest published year's figures and the council's rank, for the verdict row."""
+    empty: dict[str, object] = {k: np.nan for k in BENCHMARK_COLUMNS}
+    empty.update(benchmark_year=None, quartile_band="", benchmark_note="")
     if benchmarks.empty or not measure.benchmark:
         return empty
     rows = benchmarks[benchmarks["measure_id"] == measure.benchmark].sort_values("year")
     if rows.empty:
         return empty
     last = rows.iloc[-1]
-    return {
-        "benchmark_year": int(last["year"]),
-        "england": last.get("england", np.nan),
-        "stat_neighbours": last.get("stat_neighbours", np.nan),
-        "rotherham_published": last.get("rotherham", np.nan),
-    }
+    found = {k: last.get(v, empty[k]) for k, v in BENCHMARK_COLUMNS.items()}
+    found["benchmark_year"] = int(last["year"])
+    for key in ("quartile_band", "benchmark_note"):
+        found[key] = "" if pd.isna(found[key]) else str(found[key])
+    return found
 
 
 def reading(

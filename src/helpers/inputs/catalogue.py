@@ -7,6 +7,7 @@ it is reported naming the file, the measure and the field, never discovered in a
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,8 +293,43 @@ def _annex_a(raw: object, unit: str, path: Path, where: str) -> AnnexA:
     return AnnexA(rule.list, rule.name, rule.snapshot, differs.strip() if differs else None)
 
 
+#: Text fields that may name the council through the {council} placeholder.
+PLACEHOLDER_FIELDS = ("title", "short_title", "description", "numerator", "denominator")
+PLACEHOLDER = "{council}"
+#: What {council} becomes in a catalogue with no council.yml beside it.
+NO_COUNCIL = "the council"
+
+
+def council_name(path: Path) -> str:
+    """The name {council} stands for: from the council.yml beside the catalogue."""
+    from helpers.inputs.council import council_for  # council.py imports this module
+
+    council = council_for(path.parent)
+    return council.name if council else NO_COUNCIL
+
+
+def fill_placeholders(item: dict[str, Any], name: str, path: Path, where: str) -> dict[str, Any]:
+    """A measure's text with {council} replaced; any other {word} is a mistake."""
+    filled = dict(item)
+    for key in PLACEHOLDER_FIELDS:
+        text = filled.get(key)
+        if not isinstance(text, str):
+            continue
+        text = text.replace(PLACEHOLDER, name)
+        leftover = re.search(r"\{[A-Za-z_]+\}", text)
+        if leftover:
+            raise _fail(
+                path,
+                f"{where} field '{key}'",
+                f"'{leftover.group(0)}' is not a placeholder the catalogue knows",
+                f"Write {PLACEHOLDER} where the council's name belongs.",
+            )
+        filled[key] = text
+    return filled
+
+
 def load_catalogue(path: Path | None = None, themes_path: Path | None = None) -> Catalogue:
-    """Read and check data/measures.yml (and its themes)."""
+    """Read and check data/measures.yml (and its themes), naming the council where it says."""
     path = Path(path or paths.catalogue_path())
     tpath = Path(themes_path) if themes_path else path.with_name("themes.yml")
     themes = load_themes(tpath) if tpath.exists() else {}
@@ -301,6 +337,7 @@ def load_catalogue(path: Path | None = None, themes_path: Path | None = None) ->
     items = raw.get("measures") if isinstance(raw, dict) else None
     if not isinstance(items, list) or not items:
         raise _fail(path, "top level", "no 'measures:' list", "Add a 'measures:' list.")
+    name = council_name(path)
     measures: dict[str, Measure] = {}
     for i, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -308,6 +345,7 @@ def load_catalogue(path: Path | None = None, themes_path: Path | None = None) ->
                 path, f"measure {i}", "is not a mapping", "Write each measure as key: value lines."
             )
         where = f"measure {i} ('{item.get('id', '?')}')"
+        item = fill_placeholders(item, name, path, where)
         measure = _measure_from(item, path, where, themes)
         if measure.id in measures:
             raise _fail(path, where, f"duplicate id '{measure.id}'", "Measure ids must be unique.")

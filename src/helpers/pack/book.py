@@ -68,6 +68,8 @@ def book_config(
     out["pack-month"] = month.strftime("%B %Y")
     for key, value in (words or {}).items():
         out.setdefault(key, value)
+    if words and words.get("council"):  # "Rotherham Children's Services Performance Team"
+        book["author"] = f"{words['council']} {book.get('author', 'Performance Team')}"
     out["format"] = _formats(config, pdf=kind == "pdf")
     if kind == "pdf":
         book["chapters"] = pdf_chapters
@@ -106,15 +108,10 @@ def stage_copies(
 
 
 def council_words(root: Path) -> dict[str, str]:
-    """The council and commission named on the cover, from data/council.yml when it exists."""
-    path = root / "data" / "council.yml"
-    if not path.exists():
+    """The council and commission named on the cover, from data/council.yml (checked)."""
+    from helpers.inputs.council import council_for
+
+    council = council_for(root / "data")
+    if council is None:
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    words = {}
-    if isinstance(data, dict):
-        if data.get("name"):
-            words["council"] = str(data["name"])
-        if data.get("commission"):
-            words["commission"] = str(data["commission"])
-    return words
+    return {"council": council.name, "commission": council.commission}

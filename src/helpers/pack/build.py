@@ -19,6 +19,7 @@ from pathlib import Path
 from helpers import paths
 from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
+from helpers.inputs.council import CouncilError, load_council
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store
 from helpers.pack import (
@@ -243,6 +244,10 @@ def build_pack(
 
     on_progress("check", "catalogue, store and chapters")
     catalogue = load_catalogue(paths.catalogue_path(root))
+    try:
+        load_council(paths.data_dir(root) / "council.yml")  # e.g. a missing council.yml
+    except CouncilError as exc:
+        raise BuildError(str(exc)) from None
     config = chapters.read_quarto_config(root / "_quarto.yml")
     plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
     with Store(store_path) as store:

@@ -8,6 +8,7 @@ A chapter reads as narrative plus a few calls, e.g.::
 
 from helpers.analysis.month import MonthAnalysis
 from helpers.analysis.month import read_month as load
+from helpers.report.benchmarks import rank_sentence
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
 from helpers.report.markdown import figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
@@ -40,6 +41,7 @@ __all__ = [
     "noise",
     "other_measures",
     "process_changes",
+    "rank_sentence",
     "revisions",
     "show",
     "signals",

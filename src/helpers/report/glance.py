@@ -65,9 +65,11 @@ def intro(month: MonthAnalysis) -> str:
     tracker = v[v["tracker"]]
     signals = int(v["beyond_normal_variation"].sum())
     name = month_name(month.period)
+    commission = escape(month.council.commission) if month.council else "commission"
     return (
         f"This pack covers **{name}**. It reports {len(v)} measures of children's services "
-        f"performance, {len(tracker)} of them in the vision tracker selected by the commission."
+        f"performance, {len(tracker)} of them in the vision tracker selected by the "
+        f"{commission}."
         f"{tracker_review(month)} "
         f"For every measure it checks whether the latest figure is beyond normal variation, "
         f"using statistical process control (explained in *How to read this pack*). "

@@ -19,6 +19,7 @@ from helpers.charts import alt_text, caption, chart_table, icon_label
 from helpers.charts.icons import icon_short_label
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Measure
+from helpers.report.benchmarks import benchmark_table, compares, rank_fact
 from helpers.report.markdown import (
     escape,
     figure_markdown,
@@ -111,6 +112,9 @@ def key_facts(month: MonthAnalysis, measure: Measure) -> str:
             parts.append(f"**similar areas** {escape(similar)}")
         when = f" (year to March {int(year)})" if year is not None and not pd.isna(year) else ""
         facts.append(", ".join(parts) + when)
+    ranked = rank_fact(month, measure)
+    if ranked:
+        facts.append(ranked)
     lines = [" · ".join(facts)] if facts else []
     best = strongest_evidence(v)
     if best:
@@ -164,6 +168,7 @@ def measure_section(
     if measure.target_note and measure.target is not None:
         source = f"Target source: {escape(measure.target_note)}.\n"
     numbers = _numbers(points, measure, months, label_suffix)
+    compared = compares(month, measure)  # rank and quartile band (helpers.report.benchmarks)
     if not in_pdf:
         return html_only(
             "\n\n".join(
@@ -176,6 +181,7 @@ def measure_section(
                     chart,
                     "\n".join(detail) + "\n",
                     evidence + "\n",
+                    compared,
                     source,
                     numbers,
                 ]
@@ -187,12 +193,23 @@ def measure_section(
             pdf_only(key_facts(month, measure)),
             html_only("\n".join(detail)),
             evidence + "\n",
+            compared,
             html_only(source + "\n" + numbers),
         ]
     else:
         parts += [
             pdf_only(key_facts(month, measure)),
-            html_only("\n".join(detail) + "\n\n" + evidence + "\n\n" + source + "\n" + numbers),
+            html_only(
+                "\n".join(detail)
+                + "\n\n"
+                + evidence
+                + "\n\n"
+                + compared
+                + "\n"
+                + source
+                + "\n"
+                + numbers
+            ),
         ]
     return "\n\n".join(p.strip("\n") for p in parts if p) + "\n"
 
@@ -276,27 +293,3 @@ def deep_dive(month: MonthAnalysis, measure_ids: list[str], label: str = "deep-d
         )
         parts.append(benchmark_table(month, measure, label))
     return "\n".join(parts)
-
-
-def benchmark_table(month: MonthAnalysis, measure: Measure, label: str = "deep-dive") -> str:
-    """Published annual figures: England, region, similar areas and Rotherham."""
-    b = month.benchmarks
-    if b.empty or not measure.benchmark or measure.benchmark not in set(b["measure_id"]):
-        return "No published national comparison exists for this measure.\n"
-    rows = b[b["measure_id"] == measure.benchmark].sort_values("year")
-    frame = pd.DataFrame(
-        {
-            "Year to 31 March": rows["year"].astype(int).astype(str),
-            "Rotherham": [format_value(x, measure) for x in rows["rotherham"]],
-            "England": [format_value(x, measure) for x in rows["england"]],
-            "Yorkshire and the Humber": [format_value(x, measure) for x in rows["yorks_humber"]],
-            "Similar areas (average)": [format_value(x, measure) for x in rows["stat_neighbours"]],
-        }
-    )
-    return table(
-        frame,
-        f"{measure.short_title}: published annual figures. Source: Department for "
-        "Education (Open Government Licence v3.0)",
-        f"{measure.id}-{label}-benchmarks",
-        "lrrrr",
-    )

@@ -279,19 +279,34 @@ def annex_a(month: MonthAnalysis, project_dir: object = None) -> str:
 SOURCES = """\
 - **Local figures**: monthly extracts of the early help and children's social care scorecards,
   loaded without re-typing. {demo}
-- **England, Yorkshire and the Humber and similar areas**: Department for Education, *Children in
+- **England, {region} and similar areas**: Department for Education, *Children in
   need*, *Children looked after in England* and *Children's social work workforce* statistics,
   year ending 31 March. Source: Department for Education, licensed under the Open Government
   Licence v3.0. Population: Office for National Statistics mid-year estimates (Open Government
   Licence v3.0).
-- **Similar areas** are the council's ten statistical neighbours in the Department for Education's
-  2025 model.
+- **Similar areas** are {council}'s statistical neighbours in {model}: {neighbours}.
+- **Rank and quartile band** follow the Department for Education's LA Interactive Tool: the rank is
+  among the English authorities with a published figure that year (1st is the best; tied figures
+  share the better rank), the band says which quarter of those authorities the figure is in (A the
+  best quarter, D the worst). Where neither higher nor lower is better, the rank counts from the
+  highest figure and no band is given. Suppressed or unpublished figures are left out.
 """
 DEMO_NOTE = (
     "The figures bundled with Vision Tracker are synthetic demonstration data calibrated to "
-    "Rotherham's published annual figures; they are not real council data."
+    "{council}'s published annual figures; they are not real council data."
 )
 
 
-def sources(demo: bool = True) -> str:
-    return SOURCES.format(demo=DEMO_NOTE if demo else "")
+def sources(month: MonthAnalysis | None = None, demo: bool | None = None) -> str:
+    """Where the figures come from, naming the council, its region and its neighbours."""
+    council = month.council if month is not None else None
+    if demo is None:
+        demo = bool(council and council.demo)
+    name = escape(council.name) if council else "the council"
+    return SOURCES.format(
+        demo=DEMO_NOTE.format(council=name) if demo else "",
+        region=escape(council.region) if council else "the region",
+        council=name,
+        model=escape(council.neighbour_model_words) if council else "the DfE's model",
+        neighbours=escape(", ".join(council.neighbour_names)) if council else "not set",
+    )
