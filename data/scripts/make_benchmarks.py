@@ -418,7 +418,9 @@ def authorities_by_year(source: Path) -> set[tuple[int, str]]:
     """
     raw = read_published(source, POP_FILE)
     raw = raw[raw["geographic_level"] == "Local authority"]
-    return {(int(y) + 1, str(c).strip()) for y, c in zip(raw["year"], raw["old_la_code"])}
+    return {
+        (int(y) + 1, str(c).strip()) for y, c in zip(raw["year"], raw["old_la_code"], strict=True)
+    }
 
 
 def long_rows(spec: Spec, tidy: pd.DataFrame, existing: set[tuple[int, str]]) -> pd.DataFrame:

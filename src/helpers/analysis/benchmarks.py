@@ -19,6 +19,8 @@ calculate_quartile_band):
 - neutral measures (neither higher nor lower is better): LAIT shows no rank or band. Here the
   rank is counted from the highest figure and the quarter is named by value (lowest ... highest),
   with no band, so nothing is called best.
+- joint figures: the workforce census reports a few councils together (codes such as
+  "314 / 318"); the joint figure is one entry in the ranking and stands for each of them.
 - suppressed or missing figures (DfE symbols c, x, z, k, : or no row) are left out of the rank
   and the quartiles and counted in `national_unranked`, so the pack can say so.
 """
@@ -169,7 +171,10 @@ def council_summary(
         region, _ = _one(
             this[(this["area_type"] == "region") & (this["area_code"] == council.region_code)]
         )
-        mine, note = _one(la[la["area_code"] == council.la_code])
+        own = la[la["area_code"] == council.la_code]
+        if own.empty:  # the workforce census reports some councils jointly, e.g. "314 / 318"
+            own = la[la["area_code"].str.split(" / ").map(lambda codes: council.la_code in codes)]
+        mine, note = _one(own)
         if la.empty:
             note = ""  # published nationally only: nothing to rank
         values = la["value"].to_numpy(float)

@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from helpers import paths
+from helpers.inputs.council import CouncilError, council_for
 
 UNITS = ("percent", "count", "rate_per_10k", "days", "score", "ratio")
 DIRECTIONS = ("increase", "decrease", "neutral")
@@ -36,6 +37,12 @@ REQUIRED = (
 
 class CatalogueError(ValueError):
     """The catalogue or themes file is wrong; the message says where and what to fix."""
+
+
+class CouncilSettingError(CatalogueError):
+    """The catalogue could not be read because data/council.yml is wrong (exit code 2)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -302,9 +309,10 @@ NO_COUNCIL = "the council"
 
 def council_name(path: Path) -> str:
     """The name {council} stands for: from the council.yml beside the catalogue."""
-    from helpers.inputs.council import council_for  # council.py imports this module
-
-    council = council_for(path.parent)
+    try:
+        council = council_for(path.parent)
+    except CouncilError as exc:
+        raise CouncilSettingError(str(exc)) from None
     return council.name if council else NO_COUNCIL
 
 

@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 
 from helpers import paths
-from helpers.inputs.catalogue import CatalogueError
 
 COUNCIL_FILE = "council.yml"
 AUTHORITIES_FILE = "authorities.csv"
@@ -35,11 +34,11 @@ KEYS = (
 REQUIRED = ("name", "la_code", "ons_code", "region", "commission")
 
 
-class CouncilError(CatalogueError):
+class CouncilError(ValueError):
     """council.yml is wrong; the message names the file, the key and what to fix.
 
-    A catalogue error too, because the catalogue's descriptions are filled in from the council:
-    every place that reports a bad catalogue (exit code 2, nothing changed) reports this as well.
+    The catalogue, which fills its descriptions in from the council, reports it as a catalogue
+    error; the build reports it before anything is built. Either way: exit code 2.
     """
 
     exit_code = 2
