@@ -35,6 +35,9 @@ CONFIG_FILES = (
     "measures.yml",
     "themes.yml",
     "benchmarks.csv",
+    "benchmark_sources.csv",
+    "council.yml",
+    "authorities.csv",
     "process_changes.yml",
     "selections.yml",
 )
