@@ -78,7 +78,7 @@ def notebook_text(path: Path) -> str:
     for cell in nb.cells:
         parts.append(cell.source)
         for output in cell.get("outputs", []):
-            parts.append(json.dumps(output.get("data", {})))
+            parts.extend(str(v) for v in output.get("data", {}).values())
             parts.append(str(output.get("text", "")))
     return "\n".join(parts)
 
@@ -144,7 +144,8 @@ def test_shows_bristols_published_figures_and_rank(bristol) -> None:
     ]["value"]
     assert row["region"] == pytest.approx(float(south_west.iloc[0]))
     deep = notebook_text(pack / "notebooks" / "deep-dive.ipynb")
-    assert f"| {year} | {float(latest['value']):.1f}% |" in deep
+    shown = escape(f"{float(latest['value']):.1f}%")  # table cells are escaped: "23\\.2%"
+    assert f"| {year} | {shown} |" in deep
     bench = pd.read_csv(pack / "data" / "benchmarks.csv")
     assert set(bench["measure_id"]) >= {"reref_12m", "cla_rate", "sw_agency"}
 
