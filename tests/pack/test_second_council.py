@@ -113,7 +113,7 @@ def test_names_the_council_its_region_and_neighbours(bristol) -> None:
     assert "Bristol's statistical neighbours" in notes
     assert "South West" in notes
     deep = notebook_text(pack / "notebooks" / "deep-dive.ipynb")
-    assert "| Year to 31 March | Bristol | England | South West |" in deep
+    assert "| Year to 31 March | Bristol | England | South West | Similar areas |" in deep
     assert "How Bristol compares" in notebook_text(pack / "notebooks" / "front_door.ipynb")
 
 

@@ -103,16 +103,16 @@ def rank_sentence(month: MonthAnalysis, measure: Measure) -> str:
     return escape(text + _unranked(row["national_unranked"]))
 
 
-def _rank_cell(row: pd.Series) -> str:
-    if _missing(row["national_ranked"]):
-        return "England only"
-    if _missing(row["national_rank"]):
-        return "no rank"
-    return f"{int(row['national_rank'])} of {int(row['national_ranked'])}"
+def _count(value: object) -> str:
+    return "" if _missing(value) else str(int(value))
 
 
 def benchmark_table(month: MonthAnalysis, measure: Measure, label: str = "deep-dive") -> str:
-    """Published annual figures: the council, England, its region, similar areas, its rank."""
+    """Published annual figures: the council, England, its region, similar areas, its rank.
+
+    One number a cell (the pack's tables right-align numbers): the neighbours' range is two
+    columns, and the rank and the number of authorities ranked are two more.
+    """
     rows = _rows(month, measure)
     if rows.empty:
         return "No published national comparison exists for this measure.\n"
@@ -121,38 +121,39 @@ def benchmark_table(month: MonthAnalysis, measure: Measure, label: str = "deep-d
     neutral = measure.improvement_direction == "neutral"
 
     def fmt(x: object) -> str:
-        return unit_value(
-            None if _missing(x) else float(x), measure.unit, measure.decimals, False, ""
-        )
+        value = None if _missing(x) else float(x)
+        return unit_value(value, measure.unit, measure.decimals, missing="")
 
     frame = pd.DataFrame(
         {
             "Year to 31 March": rows["year"].astype(int).astype(str),
             name: [
-                fmt(v) if not _missing(v) else ("" if _missing(r) else "not published")
+                fmt(v) if not _missing(v) else ("" if _missing(r) else "no figure")
                 for v, r in zip(rows["council"], rows["national_ranked"], strict=True)
             ],
             "England": [fmt(x) for x in rows["england"]],
             region: [fmt(x) for x in rows["region"]],
-            "Similar areas (average)": [fmt(x) for x in rows["stat_neighbours"]],
-            "Similar areas (range)": [
-                "" if _missing(lo) else f"{fmt(lo)} to {fmt(hi)}"
-                for lo, hi in zip(rows["sn_min"], rows["sn_max"], strict=True)
-            ],
-            ("Rank from highest" if neutral else "Rank in England"): [
-                _rank_cell(r) for _, r in rows.iterrows()
-            ],
+            "Similar areas": [fmt(x) for x in rows["stat_neighbours"]],
+            "Lowest": [fmt(x) for x in rows["sn_min"]],
+            "Highest": [fmt(x) for x in rows["sn_max"]],
+            "Rank": [_count(x) for x in rows["national_rank"]],
+            "Ranked": [_count(x) for x in rows["national_ranked"]],
         }
     )
-    align = "lrrrrrr"
+    align = "lrrrrrrrr"
     if not neutral:
-        frame["Quartile band"] = [str(b or "") for b in rows["quartile_band"]]
+        frame["Band"] = [str(b or "") for b in rows["quartile_band"]]
         align += "l"
-    order = "1 is the highest figure" if neutral else "1 is the best, A the best quarter"
+    order = (
+        "rank 1 is the highest figure; neither higher nor lower is better, so there is no band"
+        if neutral
+        else "rank 1 is the best figure; band A is the best quarter of authorities, D the worst"
+    )
     caption = (
-        f"{measure.short_title}: published annual figures, with {name}'s "
-        f"rank among the English authorities with a figure ({order}; suppressed figures are left "
-        f"out). {SOURCE_NOTE}"
+        f"{measure.short_title}: published annual figures. Similar areas is the average of "
+        f"{name}'s statistical neighbours, with the lowest and highest of them; Rank is "
+        f"{name}'s place among the Ranked English authorities with a figure ({order}). "
+        f"Suppressed figures are left out. {SOURCE_NOTE}"
     )
     return table(frame, caption, f"{measure.id}-{label}-benchmarks", align)
 
