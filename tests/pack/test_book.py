@@ -49,3 +49,11 @@ def test_a_pdf_chapter_missing_from_the_book_is_an_error() -> None:
     bad = {**CONFIG, "members-pdf": {"chapters": ["index.ipynb", "nosuch.ipynb"]}}
     with pytest.raises(ChapterError, match="nosuch.ipynb"):
         members_pdf_chapters(bad)
+
+
+def test_the_councils_words_reach_the_cover_escaped() -> None:
+    words = {"council": "Bristol <img src=x onerror=alert(1)>", "commission": "*People* scrutiny"}
+    cfg = book_config(CONFIG, "2026-10", "pdf", words, today=TODAY)
+    assert cfg["council"] == "Bristol \\<img src=x onerror=alert(1)\\>"
+    assert cfg["commission"] == "\\*People\\* scrutiny"
+    assert cfg["book"]["author"].startswith("Bristol \\<img")

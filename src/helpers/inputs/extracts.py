@@ -119,7 +119,6 @@ class _Row:
     cells: list[_Cell]
 
 
-
 def get_column_letter(number: int) -> str:
     """A spreadsheet column's letters from its 1-based number (1 -> A, 27 -> AA)."""
     letters = ""
@@ -127,6 +126,7 @@ def get_column_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
 
 def fold_header(name: object) -> str:
     """Headers match case-insensitively, spaces/underscores folded: 'Measure ID' -> measure_id."""

@@ -18,6 +18,7 @@ import yaml
 
 from helpers.pack.chapters import members_pdf_chapters
 from helpers.periods import parse_period
+from helpers.report.markdown import escape
 
 #: The format key of the project's Typst book template (_extensions/vision-pack).
 PDF_FORMAT = "vision-pack-typst"
@@ -66,10 +67,11 @@ def book_config(
     book["output-file"] = pdf_name(period)
     out["published"] = f"{day.day} {day:%B %Y}"
     out["pack-month"] = month.strftime("%B %Y")
+    # Quarto reads metadata values as Markdown: the council's words are data, so escaped.
     for key, value in (words or {}).items():
-        out.setdefault(key, value)
+        out.setdefault(key, escape(value))
     if words and words.get("council"):  # "Rotherham Children's Services Performance Team"
-        book["author"] = f"{words['council']} {book.get('author', 'Performance Team')}"
+        book["author"] = f"{escape(words['council'])} {book.get('author', 'Performance Team')}"
     out["format"] = _formats(config, pdf=kind == "pdf")
     if kind == "pdf":
         book["chapters"] = pdf_chapters
