@@ -299,24 +299,28 @@ def refresh(
         list[str] | None, typer.Option("--remove", help="A measure id to take off the tracker.")
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--on", help="Date of the commission's decision (YYYY-MM-DD).")
+        str | None, typer.Option("--on", help="Date the new set starts (YYYY-MM-DD).")
+    ] = None,
+    agreed_by: Annotated[
+        str | None, typer.Option("--by", help="Who agreed the new set, e.g. the commission.")
     ] = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """The six-monthly tracker refresh: list the tracker's measures, or record a new choice.
+    """The six-monthly tracker refresh: list the dated sets, or record a new one.
 
-    With --add/--remove, sets the measures' `tracker:` flags in data/measures.yml and the review
-    dates in data/themes.yml (next review six months on); the next build uses them.
+    With --add/--remove, appends a dated entry to data/tracker_sets.yml (earlier entries are
+    never changed; the next review is six months on). Packs for months from that date use it.
     """
     import datetime as dt
 
+    from helpers.inputs.tracker_sets import TrackerSetError, read_tracker_sets
     from helpers.workflows.refresh import RefreshError, refresh_tracker
 
     cat = _catalogue(catalogue)
-    if add or remove or on:
+    if add or remove or on or agreed_by:
         try:
             day = dt.date.fromisoformat(on) if on else None
-            done = refresh_tracker(cat, add or [], remove or [], day)
+            done = refresh_tracker(cat, add or [], remove or [], day, agreed_by)
         except ValueError as exc:  # RefreshError, or a date that is not YYYY-MM-DD
             message = str(exc) if isinstance(exc, RefreshError) else f"--on {on!r}: {exc}"
             raise _fail(f"Nothing was changed. {message}", EXIT_INVALID) from None
@@ -324,12 +328,25 @@ def refresh(
         removed = ", ".join(done.removed) or "none"
         typer.echo(
             f"The tracker now has {len(done.tracker)} measures (added: {added}; removed: "
-            f"{removed}). Refreshed {done.last_refreshed:%-d %B %Y}; next review by "
-            f"{done.next_due:%B %Y}."
+            f"{removed}) from {done.last_refreshed:%-d %B %Y}, agreed by {done.agreed_by}; "
+            f"next review by {done.next_due:%B %Y}."
         )
-        cat = _catalogue(catalogue)
+    try:
+        sets = read_tracker_sets(catalogue=cat)
+    except TrackerSetError as exc:
+        raise _fail(f"Cannot read the tracker sets:\n{exc}", EXIT_INVALID) from None
+    for entry in sets[:-1]:
+        typer.echo(
+            f"from {entry.start}: {len(entry.measures)} measures, agreed by {entry.agreed_by}"
+        )
+    current = sets[-1]
+    due = f"; next review by {current.next_review}" if current.next_review else ""
+    typer.echo(
+        f"Current set, from {current.start}: {len(current.measures)} measures, agreed by "
+        f"{current.agreed_by}{due}."
+    )
     for theme_id, theme in cat.themes.items():
-        chosen = [m for m in cat.in_theme(theme_id) if m.tracker]
+        chosen = [m for m in cat.in_theme(theme_id) if m.id in current.measures]
         typer.echo(f"{theme.title}: {len(chosen)} of {len(cat.in_theme(theme_id))} measures")
         for m in chosen:
             typer.echo(f"  {m.id}: {m.short_title}")

@@ -18,6 +18,12 @@ from helpers.analysis.benchmarks import council_summary, directions_for, read_so
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import Council, council_for
 from helpers.inputs.selections import for_period as selected_measures
+from helpers.inputs.tracker_sets import (
+    TrackerSet,
+    read_tracker_sets,
+    set_in_force,
+    tracker_sets_path,
+)
 
 FILES = {
     "verdicts": "verdicts.csv",
@@ -60,6 +66,9 @@ class MonthAnalysis:
             return None
         path = self.pack_dir / CHARTS / f"{measure_id}.svg"
         return path if path.exists() else None
+
+    #: The tracker set in force in the month (from, agreed_by, next_review, measures), if any.
+    tracker_set: dict | None = None
 
     def measure_points(self, measure_id: str) -> pd.DataFrame:
         """One measure's SPC points, oldest first."""
@@ -144,6 +153,15 @@ def month_warnings(
     return pd.DataFrame(rows, columns=WARNING_COLUMNS)
 
 
+def tracker_set_for(
+    catalogue: Catalogue, period: str, root: Path | None = None
+) -> TrackerSet | None:
+    """The dated tracker set in force in the month (None when the project has no sets file)."""
+    if not tracker_sets_path(root).exists():
+        return None
+    return set_in_force(read_tracker_sets(root, catalogue), period)
+
+
 def analyse_month(
     store, catalogue: Catalogue, period: str, root: Path | None = None
 ) -> MonthAnalysis:
@@ -156,7 +174,15 @@ def analyse_month(
     council = council_for(paths.data_dir(root))
     benchmarks = read_benchmarks(root, council, catalogue)
     points = spc_points(observations, catalogue, changes, until=period)
-    verdicts = month_verdicts(observations, points, catalogue, period, benchmarks)
+    in_force = tracker_set_for(catalogue, period, root)
+    verdicts = month_verdicts(
+        observations,
+        points,
+        catalogue,
+        period,
+        benchmarks,
+        tracker_ids=in_force.measures if in_force else (),
+    )
     loads = store.loads()
     # Revisions since the last pack: those made by the loads that brought this month's figures.
     revisions = store.revisions()
@@ -176,6 +202,7 @@ def analyse_month(
         process_changes=changes,
         selections=selected_measures(period, root),
         council=council,
+        tracker_set=in_force.as_dict() if in_force else None,
     )
 
 
@@ -191,6 +218,7 @@ def write_month(month: MonthAnalysis, folder: Path) -> None:
         "period": month.period,
         "selections": month.selections,
         "process_changes": month.process_changes.to_dict("records"),
+        "tracker_set": month.tracker_set,
     }
     (folder / "month.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
@@ -237,5 +265,6 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
         selections=list(meta.get("selections") or []),
         pack_dir=Path(pack_dir),
         council=council_for(paths.data_dir(root)),
+        tracker_set=meta.get("tracker_set"),
         **frames,
     )

@@ -9,6 +9,7 @@ benchmarks, and a one-sentence plain-English reading for members.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -226,8 +227,13 @@ def month_verdicts(
     catalogue: Catalogue,
     period: str,
     benchmarks: pd.DataFrame,
+    tracker_ids: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """The verdict table for `period`: one row per catalogue measure, in catalogue order."""
+    """The verdict table for `period`: one row per catalogue measure, in catalogue order.
+
+    `tracker_ids` are the measures of the tracker set in force in the month (the `tracker` column).
+    """
+    tracked = set(tracker_ids)
     obs = _with_dates(observations)
     obs = obs[obs["period"] <= period]
     month_date = pd.Period(period, "M").to_timestamp()
@@ -243,7 +249,7 @@ def month_verdicts(
             "theme": measure.theme,
             "unit": measure.unit,
             "improvement_direction": measure.improvement_direction,
-            "tracker": measure.tracker,
+            "tracker": measure.id in tracked,
             "target": measure.target,
             "council_plan_ref": measure.council_plan_ref,
             "period": period,

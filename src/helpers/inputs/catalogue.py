@@ -78,7 +78,6 @@ class Measure:
     target_note: str | None = None
     council_plan_ref: str | None = None
     decimals: int = 1
-    tracker: bool = True
     benchmark: str | None = None
     source: str | None = None
     annex_a: AnnexA | None = None
@@ -133,10 +132,6 @@ class Catalogue:
     def in_theme(self, theme_id: str) -> list[Measure]:
         """The theme's measures in catalogue order."""
         return [m for m in self.measures.values() if m.theme == theme_id]
-
-    def tracker_measures(self) -> list[Measure]:
-        """Measures selected for the vision tracker this half-year."""
-        return [m for m in self.measures.values() if m.tracker]
 
     def frame(self) -> pd.DataFrame:
         """The catalogue as a table, one row per measure."""
@@ -193,6 +188,14 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
     missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
     if missing:
         raise _fail(path, where, f"missing {', '.join(missing)}", "Fill in every required field.")
+    if "tracker" in raw:
+        raise _fail(
+            path,
+            f"{where} field 'tracker'",
+            "the tracker's measures are no longer set per measure",
+            "Remove the line: which measures the tracker follows, from when, is recorded in "
+            "data/tracker_sets.yml (`tracker refresh` adds a dated entry).",
+        )
     unknown = set(raw) - set(Measure.__dataclass_fields__)
     if unknown:
         raise _fail(

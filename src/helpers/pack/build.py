@@ -22,6 +22,7 @@ from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import CouncilError, load_council
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store
+from helpers.inputs.tracker_sets import TrackerSetError, read_tracker_sets, tracker_sets_path
 from helpers.pack import (
     book,
     chapters,
@@ -150,6 +151,18 @@ def _check_selections(catalogue: Catalogue, root: Path, period: str) -> None:
         )
 
 
+def _check_tracker_sets(catalogue: Catalogue, root: Path) -> None:
+    """A broken dated tracker set would give members the wrong measures: stop first."""
+    if not tracker_sets_path(root).exists():
+        return
+    try:
+        read_tracker_sets(root, catalogue)
+    except TrackerSetError as exc:
+        raise BuildError(
+            f"The tracker sets cannot be used:\n{exc}\nFix the file; nothing was built."
+        ) from None
+
+
 def _run_notebooks(
     plan: list[chapters.Chapter],
     stage: Path,
@@ -253,6 +266,7 @@ def build_pack(
     with Store(store_path) as store:
         period = _check(store, period)
     _check_selections(catalogue, root, period)
+    _check_tracker_sets(catalogue, root)
     found, quarto_message = (
         _find_quarto() if render else (None, "Rendering was skipped (--no-render).")
     )

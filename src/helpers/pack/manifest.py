@@ -40,6 +40,7 @@ CONFIG_FILES = (
     "authorities.csv",
     "process_changes.yml",
     "selections.yml",
+    "tracker_sets.yml",
 )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import yaml
 
 from helpers.analysis.month import MonthAnalysis
 from helpers.charts.icons import icon_text
@@ -39,15 +38,14 @@ def _bench(value: float, measure) -> str:
 
 
 def tracker_review(month: MonthAnalysis) -> str:
-    """When the commission last chose the tracker's measures and when it next reviews them."""
-    path = month.catalogue.path.with_name("themes.yml") if month.catalogue.path else None
-    if path is None or not path.exists():
-        return ""
-    review = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("review") or {}
-    last, due = review.get("last_refreshed"), review.get("next_due")
+    """Who chose the tracker's measures in force this month, when, and when they are reviewed."""
+    chosen = getattr(month, "tracker_set", None) or {}
+    last, due = chosen.get("from"), chosen.get("next_review")
     if not last:
         return ""
-    text = f" The commission chose the tracker's measures on {pd.Timestamp(last):%-d %B %Y}"
+    who = escape(str(chosen.get("agreed_by") or "").strip())
+    text = f" The tracker's measures for this month were agreed on {pd.Timestamp(last):%-d %B %Y}"
+    text += f" by {who}" if who else ""
     if not due:
         return text + "."
     due_day = pd.Timestamp(due)
@@ -56,7 +54,7 @@ def tracker_review(month: MonthAnalysis) -> str:
             f". The six-monthly review of that choice was due by {due_day:%-d %B %Y} and has not "
             "been recorded yet."
         )
-    return text + f" and reviews the choice every six months (next by {due_day:%B %Y})."
+    return text + f"; the next six-monthly review is due by {due_day:%-d %B %Y}."
 
 
 def intro(month: MonthAnalysis) -> str:

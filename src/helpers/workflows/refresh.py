@@ -1,26 +1,31 @@
 """The six-monthly refresh of the vision tracker: which measures members follow month by month.
 
-The commission reviews the tracker's measures every six months. The choice lives in the
-`tracker:` flag of each measure in data/measures.yml and the review dates in data/themes.yml;
-`tracker refresh` edits both as text, so the files' comments and layout stay as analysts wrote
-them, and checks the edited catalogue loads before anything is replaced.
+The commission reviews the tracker's measures every six months. Each choice is a dated entry in
+data/tracker_sets.yml; `tracker refresh` appends a new entry as text at the end of the file, so
+earlier entries (and the file's comments) stay byte for byte as they were and a rebuilt older
+month keeps its own set. The file with the new entry must read back as the old entries plus
+exactly the new one before it replaces the old file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from helpers.files import replace_files
-from helpers.inputs.catalogue import Catalogue, CatalogueError, load_catalogue
+from helpers.files import replace_file
+from helpers.inputs.catalogue import Catalogue
+from helpers.inputs.tracker_sets import (
+    TrackerSet,
+    TrackerSetError,
+    parse_tracker_sets,
+    read_tracker_sets,
+    tracker_sets_path,
+)
 
-ID_LINE = re.compile(r"^(\s*)-\s+id:\s*([A-Za-z0-9_]+)\s*$")
-TRACKER_LINE = re.compile(r"^(\s*)tracker:\s*(true|false)\s*(#.*)?$")
 MONTHS_BETWEEN_REVIEWS = 6
 
 
@@ -37,44 +42,21 @@ class Refresh:
     tracker: tuple[str, ...]
     last_refreshed: dt.date
     next_due: dt.date
+    agreed_by: str
 
 
-def _set_flags(text: str, flags: dict[str, bool]) -> str:
-    """measures.yml with each named measure's `tracker:` line set (added after its id if absent)."""
-    lines = text.splitlines(keepends=True)
-    starts = [
-        (i, m.group(2), m.group(1)) for i, line in enumerate(lines) if (m := ID_LINE.match(line))
+def _entry_text(entry: TrackerSet) -> str:
+    """The new entry as YAML lines, indented as the file's list items are."""
+    who = yaml.safe_dump(entry.agreed_by, allow_unicode=True, width=10_000).strip()
+    who = who.removesuffix("\n...").strip()
+    lines = [
+        f"  - from: {entry.start.isoformat()}",
+        f"    agreed_by: {who}",
+        f"    next_review: {entry.next_review.isoformat() if entry.next_review else ''}".rstrip(),
+        "    measures:",
+        *(f"      - {m}" for m in entry.measures),
     ]
-    inserts: list[tuple[int, str]] = []
-    for k, (start, measure_id, indent) in enumerate(starts):
-        if measure_id not in flags:
-            continue
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
-        value = "true" if flags[measure_id] else "false"
-        for i in range(start + 1, end):
-            match = TRACKER_LINE.match(lines[i])
-            if match:
-                comment = f" {match.group(3)}" if match.group(3) else ""
-                lines[i] = f"{match.group(1)}tracker: {value}{comment}\n"
-                break
-        else:
-            inserts.append((start + 1, f"{indent}  tracker: {value}\n"))
-    for at, line in sorted(inserts, reverse=True):
-        lines.insert(at, line)
-    return "".join(lines)
-
-
-def _set_review(text: str, last: dt.date, due: dt.date) -> str:
-    for key, day in (("last_refreshed", last), ("next_due", due)):
-        text, count = re.subn(
-            rf"^(\s*){key}:.*$", rf"\g<1>{key}: {day.isoformat()}", text, count=1, flags=re.M
-        )
-        if count == 0:
-            raise RefreshError(
-                f"data/themes.yml has no '{key}:' line under 'review:'. Add the review block "
-                "(see the comment at the top of the file) and run the refresh again."
-            )
-    return text
+    return "\n".join(lines) + "\n"
 
 
 def refresh_tracker(
@@ -82,43 +64,70 @@ def refresh_tracker(
     add: list[str],
     remove: list[str],
     on: dt.date | None = None,
+    agreed_by: str | None = None,
+    root: Path | None = None,
 ) -> Refresh:
-    """Record the commission's six-monthly choice: flags in measures.yml, dates in themes.yml."""
-    if catalogue.path is None:
-        raise RefreshError("The catalogue was not read from a file, so there is nothing to edit.")
-    measures_path = Path(catalogue.path)
-    themes_path = measures_path.with_name("themes.yml")
+    """Record the commission's six-monthly choice as a new dated entry in tracker_sets.yml."""
+    path = tracker_sets_path(root)
+    try:
+        sets = read_tracker_sets(root, catalogue)
+    except TrackerSetError as exc:
+        raise RefreshError(f"Fix {path.name} first:\n{exc}") from None
     unknown = [m for m in [*add, *remove] if m not in catalogue]
     if unknown:
         raise RefreshError(f"Not in the catalogue (data/measures.yml): {', '.join(unknown)}.")
     both = sorted(set(add) & set(remove))
     if both:
         raise RefreshError(f"Both added and removed: {', '.join(both)}. Name each once.")
+    last = sets[-1]
     on = on or dt.date.today()
+    if on <= last.start:
+        raise RefreshError(
+            f"{path.name}: the last entry (line {last.line}) starts on {last.start}; a new set "
+            f"must start after it, and {on} does not. Earlier entries are never rewritten: give "
+            "the date the commission agreed the new set (--on YYYY-MM-DD)."
+        )
+    if not agreed_by or not agreed_by.strip():
+        raise RefreshError(
+            'Say who agreed the new set with --by, e.g. --by "Improving Lives Select '
+            'Commission, 14 April 2027".'
+        )
+    not_in = [m for m in remove if m not in last.measures]
+    already = [m for m in add if m in last.measures]
+    if not_in or already:
+        parts = []
+        if not_in:
+            parts.append(f"not in the current set, so cannot be removed: {', '.join(not_in)}")
+        if already:
+            parts.append(f"already in the current set: {', '.join(already)}")
+        raise RefreshError("; ".join(parts).capitalize() + ".")
+    measures = tuple(
+        m for m in catalogue.ids if (m in last.measures or m in add) and m not in remove
+    )
+    if not measures:
+        raise RefreshError("The new set would have no measures. Keep at least one.")
     due = (pd.Timestamp(on) + pd.DateOffset(months=MONTHS_BETWEEN_REVIEWS)).date()
-    flags = {m: True for m in add} | {m: False for m in remove}
-    measures_text = _set_flags(measures_path.read_text(encoding="utf-8"), flags)
-    themes_text = _set_review(themes_path.read_text(encoding="utf-8"), on, due)
-
-    # The edited catalogue must load and say what was asked before either file is replaced.
-    with tempfile.TemporaryDirectory() as folder:
-        check = Path(folder)
-        (check / "measures.yml").write_text(measures_text, encoding="utf-8")
-        (check / "themes.yml").write_text(themes_text, encoding="utf-8")
-        try:
-            edited = load_catalogue(check / "measures.yml")
-        except CatalogueError as exc:
-            raise RefreshError(f"The edit would break the catalogue: {exc}") from None
-    wrong = [m for m, flag in flags.items() if edited[m].tracker is not flag]
-    if wrong:
-        raise RefreshError(f"Could not set the tracker flag of: {', '.join(wrong)}.")
-    replace_files({measures_path: measures_text, themes_path: themes_text})
-    before = {m for m in catalogue.ids if catalogue[m].tracker}
-    after = tuple(m for m in edited.ids if edited[m].tracker)
+    entry = TrackerSet(on, measures, " ".join(agreed_by.split()), due)
+    text = path.read_text(encoding="utf-8")
+    new_text = (text if text.endswith("\n") else text + "\n") + _entry_text(entry)
+    # The new file must read back as exactly the old entries plus the new one.
+    try:
+        after = parse_tracker_sets(new_text, path, catalogue)
+    except TrackerSetError as exc:
+        raise RefreshError(f"The new entry would not read back cleanly:\n{exc}") from None
+    strip = [(s.start, s.measures, s.agreed_by, s.next_review) for s in after]
+    expected = [(s.start, s.measures, s.agreed_by, s.next_review) for s in [*sets, entry]]
+    if strip != expected:
+        raise RefreshError(
+            f"{path.name}: the entries do not end the file, so a new one cannot be appended "
+            "safely. Move 'sets:' and its entries to the end of the file and try again."
+        )
+    replace_file(path, new_text)
     return Refresh(
-        added=tuple(sorted(set(after) - before)),
-        removed=tuple(sorted(before - set(after))),
-        tracker=after,
+        added=tuple(m for m in measures if m not in last.measures),
+        removed=tuple(m for m in last.measures if m not in measures),
+        tracker=measures,
         last_refreshed=on,
         next_due=due,
+        agreed_by=entry.agreed_by,
     )
