@@ -513,11 +513,25 @@ def build(
     output: Annotated[
         Path | None, typer.Option("--output", help="Where packs are published (default: output/).")
     ] = None,
+    as_published: Annotated[
+        bool,
+        typer.Option(
+            "--as-published",
+            help="Use only the figures loaded when the month's pack was last published "
+            "(the time is in its manifest.json).",
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Use only the figures loaded by this time (UTC, ISO 8601)."),
+    ] = None,
 ) -> None:
     """Build the month's pack into output/<period>/: notebooks, then HTML and PDF with Quarto.
 
     When nothing the pack is made from has changed since it was published (the build key in
     its manifest), it says so and stops; --force builds it again.
+    By default the pack uses the latest figures; --as-published or --as-of rebuild it from the
+    figures as they stood then (the manifest records which).
 
     Exit codes: 0 built; 2 bad input; 3 notebooks built but Quarto is missing or too old;
     4 a chapter notebook failed; 5 Quarto failed. Only 0 and 3 publish a pack.
@@ -558,6 +572,8 @@ def build(
                 force=force,
                 output=output,
                 on_progress=on_progress,
+                as_of=as_of,
+                as_published=as_published,
             )
         except (BuildError, ChapterError, CatalogueError, PeriodError, StoreBusy) as exc:
             progress.stop()

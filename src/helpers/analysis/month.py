@@ -163,13 +163,13 @@ def tracker_set_for(
 
 
 def analyse_month(
-    store, catalogue: Catalogue, period: str, root: Path | None = None
+    store, catalogue: Catalogue, period: str, root: Path | None = None, as_of: object = None
 ) -> MonthAnalysis:
-    """Run every check for every measure for the month."""
+    """Run every check for every measure for the month (with the figures loaded by `as_of`)."""
     # Imported here so notebooks that only read a computed month never load statsmodels.
     from helpers.analysis.verdict import month_verdicts, spc_points
 
-    observations = store.observations(until=period)
+    observations = store.observations(until=period, as_of=as_of)
     changes = read_process_changes(root)
     council = council_for(paths.data_dir(root))
     benchmarks = read_benchmarks(root, council, catalogue)
@@ -183,9 +183,9 @@ def analyse_month(
         benchmarks,
         tracker_ids=in_force.measures if in_force else (),
     )
-    loads = store.loads()
+    loads = store.loads(as_of)
     # Revisions since the last pack: those made by the loads that brought this month's figures.
-    revisions = store.revisions()
+    revisions = store.revisions(as_of=as_of)
     if not revisions.empty:
         revisions = revisions[revisions["load_id"].isin(month_loads(loads, period)["load_id"])]
     return MonthAnalysis(

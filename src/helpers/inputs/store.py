@@ -225,6 +225,26 @@ def _stored_path(path: Path) -> str:
         return str(resolved)
 
 
+def utc_naive(when: object) -> dt.datetime:
+    """A time as the store keeps it: UTC without a zone (a time with no zone is taken as UTC)."""
+    stamp = pd.Timestamp(when)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.to_pydatetime()
+
+
+def _as_of_source(as_of: object) -> tuple[str, list[Any]]:
+    """The rows to read from: the latest figures, or the latest loaded by `as_of`."""
+    if as_of is None:
+        return "latest", []
+    return (
+        "(SELECT o.* FROM observations o JOIN loads l USING (load_id) WHERE l.loaded_at <= ? "
+        "QUALIFY row_number() OVER (PARTITION BY o.measure_id, o.period "
+        "ORDER BY o.revision DESC) = 1)",
+        [utc_naive(as_of)],
+    )
+
+
 def _empty_observations() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -436,14 +456,20 @@ class Store:
 
     # ---------------------------------------------------------------- reading
     def observations(
-        self, measures: Iterable[str] | str | None = None, until: object = None
+        self,
+        measures: Iterable[str] | str | None = None,
+        until: object = None,
+        as_of: object = None,
     ) -> pd.DataFrame:
         """The latest figure for every measure and month (optionally some measures, up to a month).
 
-        Columns: measure_id, period ('YYYY-MM' text), date (first of the month), value,
-        numerator, denominator, revision, load_id; sorted by measure then period.
+        as_of: the figures as they stood at that UTC time (only loads made by then), so a pack
+        can be rebuilt exactly as it was published. Columns: measure_id, period ('YYYY-MM'
+        text), date (first of the month), value, numerator, denominator, revision, load_id;
+        sorted by measure then period.
         """
-        where, params = [], []
+        source, params = _as_of_source(as_of)
+        where: list[str] = []
         if measures is not None:
             ids = [measures] if isinstance(measures, str) else list(measures)
             if not ids:
@@ -455,7 +481,7 @@ class Store:
             params.append(format_period(until))
         sql = (
             "SELECT measure_id, period, value, numerator, denominator, revision, load_id "
-            f"FROM latest {'WHERE ' + ' AND '.join(where) if where else ''} "
+            f"FROM {source} {'WHERE ' + ' AND '.join(where) if where else ''} "
             "ORDER BY measure_id, period"
         )
         frame = self._query(sql, params, OBSERVATION_COLUMNS)
@@ -471,13 +497,19 @@ class Store:
                 return None
             return con.execute("SELECT max(period) FROM observations").fetchone()[0]
 
-    def revisions(self, since_load: int | None = None, since: object = None) -> pd.DataFrame:
+    def revisions(
+        self, since_load: int | None = None, since: object = None, as_of: object = None
+    ) -> pd.DataFrame:
         """Every revised figure with the value it replaced, the file and when.
 
         since_load: only revisions made by that load or later ones (load_id >= since_load);
-        since: only loads at or after that UTC time (a date, datetime or ISO text).
+        since: only loads at or after that UTC time (a date, datetime or ISO text);
+        as_of: only loads made by that UTC time.
         """
         where, params = ["n.revision > 1"], []
+        if as_of is not None:
+            where.append("l.loaded_at <= ?")
+            params.append(utc_naive(as_of))
         if since_load is not None:
             where.append("n.load_id >= ?")
             params.append(int(since_load))
@@ -510,11 +542,21 @@ class Store:
             [*STORED_COLUMNS, "file_name", "loaded_at"],
         )
 
-    def loads(self) -> pd.DataFrame:
-        """One row per file loaded, oldest first."""
-        return self._query(
-            f"SELECT {', '.join(LOAD_COLUMNS)} FROM loads ORDER BY load_id", [], LOAD_COLUMNS
+    def loads(self, as_of: object = None) -> pd.DataFrame:
+        """One row per file loaded (by `as_of`, a UTC time, when given), oldest first."""
+        where, params = (
+            ("WHERE loaded_at <= ?", [utc_naive(as_of)]) if as_of is not None else ("", [])
         )
+        return self._query(
+            f"SELECT {', '.join(LOAD_COLUMNS)} FROM loads {where} ORDER BY load_id",
+            params,
+            LOAD_COLUMNS,
+        )
+
+    def last_loaded_at(self, as_of: object = None) -> dt.datetime | None:
+        """When the latest load (by `as_of`, when given) was made: the figures' as-of time."""
+        frame = self.loads(as_of)
+        return None if frame.empty else pd.Timestamp(frame["loaded_at"].max()).to_pydatetime()
 
     def input_hashes(self) -> dict[str, str]:
         """sha256 of every file loaded, keyed by its path (the latest load of a path wins)."""

@@ -21,7 +21,7 @@ from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import CouncilError, load_council
 from helpers.inputs.selections import SelectionError, check_selections
-from helpers.inputs.store import Store
+from helpers.inputs.store import Store, utc_naive
 from helpers.inputs.tracker_sets import TrackerSetError, read_tracker_sets, tracker_sets_path
 from helpers.pack import (
     book,
@@ -122,10 +122,11 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
     return files
 
 
-def _check(store: Store, period: str | None) -> str:
+def _check(store: Store, period: str | None, as_of: object = None) -> str:
     """The month to build: the one asked for, or the latest; it must be in the store."""
     period = str(parse_period(period)) if period else _latest_period(store)
-    available = sorted(store.observations()["period"].astype(str).str.slice(0, 7).unique())
+    stored = store.observations(as_of=as_of)
+    available = sorted(stored["period"].astype(str).str.slice(0, 7).unique())
     if period not in available:
         raise BuildError(
             f"The store has no figures for {period} "
@@ -243,11 +244,15 @@ def build_pack(
     workers: int = 2,
     force: bool = False,
     on_progress: ProgressHook = _noop,
+    as_of: object = None,
+    as_published: bool = False,
 ) -> BuildResult:
     """Build the pack for `period` (default: the latest month in the store).
 
     When the published pack was made from exactly these inputs (helpers.pack.freshness) nothing
     is built and the result says it is up to date; `force` builds it all the same.
+    as_of: use only the figures loaded by that UTC time; as_published: the time recorded in the
+    month's published manifest, so the rebuilt month's data equal the published pack's.
     """
     root = root or paths.project_root()
     output = output or paths.output_dir(root)
@@ -263,8 +268,26 @@ def build_pack(
         raise BuildError(str(exc)) from None
     config = chapters.read_quarto_config(root / "_quarto.yml")
     plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
+    if as_of is not None and as_published:
+        raise BuildError("Give --as-of or --as-published, not both.")
+    kind = "as-of" if as_of is not None else "latest"
+    if as_published:
+        if not period:
+            raise BuildError("--as-published needs the month: add --period YYYY-MM.")
+        try:
+            as_of = manifest.published_as_of(output / str(parse_period(period)))
+        except FileNotFoundError as exc:
+            raise BuildError(str(exc)) from None
+        kind = "as-published"
+    if as_of is not None:
+        try:
+            as_of = utc_naive(as_of)
+        except ValueError:
+            raise BuildError(
+                f"--as-of {as_of!r} is not a time. Write it as YYYY-MM-DDTHH:MM:SS (UTC)."
+            ) from None
     with Store(store_path) as store:
-        period = _check(store, period)
+        period = _check(store, period, as_of)
     _check_selections(catalogue, root, period)
     _check_tracker_sets(catalogue, root)
     found, quarto_message = (
@@ -272,7 +295,14 @@ def build_pack(
     )
     render_state = found.version if found else ("not rendered" if not render else "no quarto")
     with Store(store_path) as store:
-        parts = freshness.key_parts(root, store, period, render_state)
+        parts = freshness.key_parts(
+            root,
+            store,
+            period,
+            render_state,
+            extra={"as_of": as_of.isoformat() if as_of is not None else None},
+            as_of=as_of,
+        )
     key = freshness.build_key(parts)
     published_key, published_parts = freshness.published_key(output / period)
     changed = freshness.changed_parts(published_parts, parts) if published_key else []
@@ -298,8 +328,15 @@ def build_pack(
         t0 = time.perf_counter()
         on_progress("statistics", "SPC and statsmodels checks for every measure")
         with Store(store_path) as store:
-            month = analyse_month(store, catalogue, period, root=root)
-            input_hashes = manifest.input_hashes(root, store)
+            month = analyse_month(store, catalogue, period, root=root, as_of=as_of)
+            input_hashes = manifest.input_hashes(root, store, as_of)
+            loaded_up_to = store.last_loaded_at(as_of)
+        used = {
+            "kind": kind,
+            "as_of": as_of.isoformat() if as_of is not None else None,
+            "loaded_up_to": loaded_up_to.isoformat() if loaded_up_to else None,
+        }
+        log.info("Figures: %s", used)
         write_month(month, stage / "data")
         stages["statistics"] = round(time.perf_counter() - t0, 3)
 
@@ -327,12 +364,19 @@ def build_pack(
             stage,
             period=period,
             files=files,
-            parameters={"period": period, "render": render, "workers": workers},
+            parameters={
+                "period": period,
+                "render": render,
+                "workers": workers,
+                "as_of": used["as_of"],
+                "as_published": as_published,
+            },
             inputs=input_hashes,
             stages=stages,
             quarto_version=quarto_version,
             quarto_message=None if quarto_version else quarto_message,
             freshness={"build_key": key, "parts": parts, "changed_since_published": changed},
+            figures=used,
         )
         logging.getLogger("helpers").removeHandler(handler)
         handler.close()  # build.log is complete before the folder moves into place

@@ -37,9 +37,17 @@ def _frame_hash(frame: Any) -> str:
 
 
 def key_parts(
-    root: Path, store: Store, period: str, quarto_version: str | None, extra: dict | None = None
+    root: Path,
+    store: Store,
+    period: str,
+    quarto_version: str | None,
+    extra: dict | None = None,
+    as_of: object = None,
 ) -> dict[str, Any]:
-    """The hash of each input of the month's pack (what the build key is made of)."""
+    """The hash of each input of the month's pack (what the build key is made of).
+
+    as_of: the figures and loads as they stood then (an as-published or as-of build).
+    """
     data = root / "data"
     data_files = {
         p.name: file_hash(p)
@@ -48,8 +56,8 @@ def key_parts(
     }
     quarto_yml = root / "_quarto.yml"
     parts: dict[str, Any] = {
-        "figures": _frame_hash(store.observations(until=period)),
-        "loads": _frame_hash(store.loads()),
+        "figures": _frame_hash(store.observations(until=period, as_of=as_of)),
+        "loads": _frame_hash(store.loads(as_of)),
         "data_files": data_files,
         "notebooks": _tree_hash(root / "notebooks"),
         "quarto_yml": file_hash(quarto_yml) if quarto_yml.exists() else None,
