@@ -352,6 +352,70 @@ def refresh(
             typer.echo(f"  {m.id}: {m.short_title}")
 
 
+@app.command()
+def signals(
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The month, YYYY-MM (default: the latest in the store)."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table (terminal), text or html (for an email).")
+    ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the text or HTML to this file.")
+    ] = None,
+    store: StoreOpt = None,
+    catalogue: CatalogueOpt = None,
+) -> None:
+    """The Chair's summary: the month's special causes and assurance failures, with readings."""
+    from helpers.analysis.month import analyse_month
+    from helpers.inputs.tracker_sets import TrackerSetError
+    from helpers.periods import PeriodError, parse_period
+    from helpers.report.summary import signal_rows, summary_html, summary_text
+
+    if output_format not in ("table", "text", "html"):
+        raise _fail(f"--format {output_format!r}: use table, text or html.", EXIT_INVALID)
+    if out is not None and output_format == "table":
+        raise _fail("--out writes text or html: add --format text or --format html.", EXIT_INVALID)
+    cat = _catalogue(catalogue)
+    source = _store(store)
+    try:
+        month = str(parse_period(period)) if period else source.latest_period()
+    except PeriodError as exc:
+        raise _fail(f"--period {period!r}: {exc}", EXIT_INVALID) from None
+    if month is None:
+        raise _fail("The store holds no figures yet. Run `tracker load data/extracts` first.")
+    if month not in set(source.observations(until=month)["period"]):
+        raise _fail(f"The store has no figures for {month}.", EXIT_INVALID)
+    try:
+        analysed = analyse_month(source, cat, month, root=paths.project_root())
+    except TrackerSetError as exc:
+        raise _fail(f"Cannot read the tracker sets:\n{exc}", EXIT_INVALID) from None
+    except StoreBusy as exc:
+        raise _fail(str(exc)) from None
+    if output_format == "table":
+        rows = signal_rows(analysed.verdicts)
+        rows = rows.assign(tracker=rows["tracker"].map({True: "yes", False: ""}))
+        columns = {
+            "kind": "",
+            "measure": "measure",
+            "what": "what",
+            "tracker": "tracker",
+            "reading": "reading",
+        }
+        title = f"{month}: {len(rows)} special cause(s) and assurance failure(s)"
+        _console().print(_table(rows, title, columns))
+        return
+    text = summary_html(analysed) if output_format == "html" else summary_text(analysed)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from helpers.files import replace_file
+
+    replace_file(out, text)
+    typer.echo(f"Wrote {out}.")
+
+
 @app.command("new-chapter")
 def new_chapter(
     name: Annotated[

@@ -122,6 +122,15 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
     return files
 
 
+def _write_summary(month, stage: Path) -> list[str]:
+    """The Chair's one-page summary beside the pack, as HTML (for email) and plain text."""
+    from helpers.report.summary import summary_html, summary_text
+
+    (stage / "summary.html").write_text(summary_html(month), encoding="utf-8")
+    (stage / "summary.txt").write_text(summary_text(month), encoding="utf-8")
+    return ["summary.html", "summary.txt"]
+
+
 def _check(store: Store, period: str | None, as_of: object = None) -> str:
     """The month to build: the one asked for, or the latest; it must be in the store."""
     period = str(parse_period(period)) if period else _latest_period(store)
@@ -359,6 +368,7 @@ def build_pack(
 
         rendered = quarto_version is not None
         files = _arrange_outputs(stage, period, rendered)
+        files["summary"] = _write_summary(month, stage)
         stages["total"] = round(time.perf_counter() - started, 3)
         content = manifest.write_manifest(
             stage,
