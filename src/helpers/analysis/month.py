@@ -17,6 +17,7 @@ from helpers import paths
 from helpers.analysis.benchmarks import council_summary, directions_for, read_sources, read_table
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import Council, council_for
+from helpers.inputs.council_plan import is_quarter_end, read_council_plan
 from helpers.inputs.selections import for_period as selected_measures
 from helpers.inputs.tracker_sets import (
     TrackerSet,
@@ -36,6 +37,7 @@ FILES = {
 }
 #: The build folder's charts, drawn once by the build for every chapter to copy.
 CHARTS = "charts"
+COUNCIL_PLAN_CHECK = "council_plan_check.csv"
 WARNING_COLUMNS = ["file", "row", "column", "measure_id", "message", "fix"]
 
 
@@ -69,6 +71,10 @@ class MonthAnalysis:
 
     #: The tracker set in force in the month (from, agreed_by, next_review, measures), if any.
     tracker_set: dict | None = None
+    #: At a quarter-end month: the Council Plan report's values beside the tracker's.
+    council_plan_check: pd.DataFrame | None = None
+    #: The Council Plan report's publication date for each measure checked (ISO dates).
+    council_plan_report_dates: dict | None = None
 
     def measure_points(self, measure_id: str) -> pd.DataFrame:
         """One measure's SPC points, oldest first."""
@@ -188,6 +194,15 @@ def analyse_month(
     revisions = store.revisions(as_of=as_of)
     if not revisions.empty:
         revisions = revisions[revisions["load_id"].isin(month_loads(loads, period)["load_id"])]
+    check, report_dates = None, None
+    if is_quarter_end(period):
+        from helpers.analysis.council_plan import council_plan_check
+
+        published = read_council_plan(root, catalogue)
+        if not published.empty:
+            check = council_plan_check(published, store, catalogue, period, as_of)
+            these = published[published["quarter"] == period]
+            report_dates = {r.measure_id: r.report_date.isoformat() for r in these.itertuples()}
     return MonthAnalysis(
         period=period,
         catalogue=catalogue,
@@ -203,6 +218,8 @@ def analyse_month(
         selections=selected_measures(period, root),
         council=council,
         tracker_set=in_force.as_dict() if in_force else None,
+        council_plan_check=check,
+        council_plan_report_dates=report_dates,
     )
 
 
@@ -214,11 +231,14 @@ def write_month(month: MonthAnalysis, folder: Path) -> None:
     if not month.benchmarks.empty:
         month.benchmarks.to_csv(folder / "benchmarks.csv", index=False)
     month.catalogue.frame().to_csv(folder / "measures.csv", index=False)
+    if month.council_plan_check is not None:
+        month.council_plan_check.to_csv(folder / COUNCIL_PLAN_CHECK, index=False)
     meta = {
         "period": month.period,
         "selections": month.selections,
         "process_changes": month.process_changes.to_dict("records"),
         "tracker_set": month.tracker_set,
+        "council_plan_report_dates": month.council_plan_report_dates,
     }
     (folder / "month.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
@@ -255,6 +275,7 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
     for column in ("quartile_band", "council_note"):
         if column in benchmarks:
             benchmarks[column] = benchmarks[column].fillna("")
+    check_path = folder / COUNCIL_PLAN_CHECK
     return MonthAnalysis(
         period=str(meta["period"]),
         catalogue=load_catalogue(paths.catalogue_path(root)),
@@ -266,5 +287,9 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
         pack_dir=Path(pack_dir),
         council=council_for(paths.data_dir(root)),
         tracker_set=meta.get("tracker_set"),
+        council_plan_check=pd.read_csv(check_path, dtype={"quarter": str})
+        if check_path.exists()
+        else None,
+        council_plan_report_dates=meta.get("council_plan_report_dates"),
         **frames,
     )

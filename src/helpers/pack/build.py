@@ -20,6 +20,7 @@ from helpers import paths
 from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import CouncilError, load_council
+from helpers.inputs.council_plan import CouncilPlanError, read_council_plan
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store, utc_naive
 from helpers.inputs.tracker_sets import TrackerSetError, read_tracker_sets, tracker_sets_path
@@ -161,6 +162,16 @@ def _check_selections(catalogue: Catalogue, root: Path, period: str) -> None:
         )
 
 
+def _check_council_plan(catalogue: Catalogue, root: Path) -> None:
+    """Published Council Plan values that cannot be read would make a false cross-check."""
+    try:
+        read_council_plan(root, catalogue)
+    except CouncilPlanError as exc:
+        raise BuildError(
+            f"The Council Plan values cannot be used:\n{exc}\nFix the file; nothing was built."
+        ) from None
+
+
 def _check_tracker_sets(catalogue: Catalogue, root: Path) -> None:
     """A broken dated tracker set would give members the wrong measures: stop first."""
     if not tracker_sets_path(root).exists():
@@ -299,6 +310,7 @@ def build_pack(
         period = _check(store, period, as_of)
     _check_selections(catalogue, root, period)
     _check_tracker_sets(catalogue, root)
+    _check_council_plan(catalogue, root)
     found, quarto_message = (
         _find_quarto() if render else (None, "Rendering was skipped (--no-render).")
     )

@@ -41,6 +41,7 @@ CONFIG_FILES = (
     "process_changes.yml",
     "selections.yml",
     "tracker_sets.yml",
+    "council_plan.csv",
 )
 
 

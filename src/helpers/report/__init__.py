@@ -9,6 +9,7 @@ A chapter reads as narrative plus a few calls, e.g.::
 from helpers.analysis.month import MonthAnalysis
 from helpers.analysis.month import read_month as load
 from helpers.report.benchmarks import rank_sentence
+from helpers.report.council_plan_check import council_plan_check
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
 from helpers.report.markdown import figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
@@ -29,6 +30,7 @@ __all__ = [
     "MonthAnalysis",
     "benchmark_table",
     "council_plan",
+    "council_plan_check",
     "deep_dive",
     "figure",
     "glance_table",
