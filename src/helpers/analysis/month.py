@@ -71,6 +71,8 @@ class MonthAnalysis:
 
     #: The tracker set in force in the month (from, agreed_by, next_review, measures), if any.
     tracker_set: dict | None = None
+    #: Signals expected by chance alone among the tracker measures (helpers.analysis.chance).
+    chance: dict | None = None
     #: At a quarter-end month: the Council Plan report's values beside the tracker's.
     council_plan_check: pd.DataFrame | None = None
     #: The Council Plan report's publication date for each measure checked (ISO dates).
@@ -189,6 +191,9 @@ def analyse_month(
         benchmarks,
         tracker_ids=in_force.measures if in_force else (),
     )
+    from helpers.analysis.chance import chance_signals
+
+    chance = chance_signals(points, verdicts, changes, period)
     loads = store.loads(as_of)
     # Revisions since the last pack: those made by the loads that brought this month's figures.
     revisions = store.revisions(as_of=as_of)
@@ -220,6 +225,7 @@ def analyse_month(
         tracker_set=in_force.as_dict() if in_force else None,
         council_plan_check=check,
         council_plan_report_dates=report_dates,
+        chance=chance.as_dict(),
     )
 
 
@@ -239,6 +245,7 @@ def write_month(month: MonthAnalysis, folder: Path) -> None:
         "process_changes": month.process_changes.to_dict("records"),
         "tracker_set": month.tracker_set,
         "council_plan_report_dates": month.council_plan_report_dates,
+        "chance": month.chance,
     }
     (folder / "month.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
@@ -291,5 +298,6 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
         if check_path.exists()
         else None,
         council_plan_report_dates=meta.get("council_plan_report_dates"),
+        chance=meta.get("chance"),
         **frames,
     )
