@@ -248,6 +248,12 @@ def select(
     requested_by: Annotated[
         str | None, typer.Option("--by", help="Who asked, e.g. the commission and meeting date.")
     ] = None,
+    question: Annotated[
+        str | None, typer.Option("--question", help="The member's question, in their words.")
+    ] = None,
+    meeting: Annotated[
+        str | None, typer.Option("--meeting", help="The clinic date, YYYY-MM-DD.")
+    ] = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
     """Record the measures members picked for a month's deep dive (data/selections.yml).
@@ -269,7 +275,10 @@ def select(
     except PeriodError as exc:
         raise _fail(f"'{period}' is not a month: {exc}", EXIT_INVALID) from None
     if not measures:
-        problems = check_selections(cat, period=month)
+        try:
+            problems = check_selections(cat, period=month)
+        except SelectionError as exc:
+            raise _fail(f"{exc}", EXIT_INVALID) from None
         print_problems(problems)
         chosen = for_period(month)
         if not chosen:
@@ -281,7 +290,9 @@ def select(
             raise typer.Exit(EXIT_INVALID)
         return
     try:
-        chosen = add_selection(month, measures, cat, requested_by)
+        chosen = add_selection(
+            month, measures, cat, requested_by, question=question, meeting=meeting
+        )
     except SelectionError as exc:
         raise _fail(f"Nothing was changed. {exc}", EXIT_INVALID) from None
     typer.echo(

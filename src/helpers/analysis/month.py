@@ -19,6 +19,7 @@ from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import Council, council_for
 from helpers.inputs.council_plan import is_quarter_end, read_council_plan
 from helpers.inputs.selections import for_period as selected_measures
+from helpers.inputs.selections import request_for
 from helpers.inputs.tracker_sets import (
     TrackerSet,
     read_tracker_sets,
@@ -71,6 +72,8 @@ class MonthAnalysis:
 
     #: The tracker set in force in the month (from, agreed_by, next_review, measures), if any.
     tracker_set: dict | None = None
+    #: The members' request for the month's deep dive: requested_by, question, meeting (ISO).
+    clinic: dict | None = None
     #: Signals expected by chance alone among the tracker measures (helpers.analysis.chance).
     chance: dict | None = None
     #: At a quarter-end month: the Council Plan report's values beside the tracker's.
@@ -222,6 +225,7 @@ def analyse_month(
         process_changes=changes,
         selections=selected_measures(period, root),
         council=council,
+        clinic=request_for(period, root),
         tracker_set=in_force.as_dict() if in_force else None,
         council_plan_check=check,
         council_plan_report_dates=report_dates,
@@ -246,6 +250,7 @@ def write_month(month: MonthAnalysis, folder: Path) -> None:
         "tracker_set": month.tracker_set,
         "council_plan_report_dates": month.council_plan_report_dates,
         "chance": month.chance,
+        "clinic": month.clinic,
     }
     (folder / "month.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
@@ -299,5 +304,6 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
         else None,
         council_plan_report_dates=meta.get("council_plan_report_dates"),
         chance=meta.get("chance"),
+        clinic=meta.get("clinic"),
         **frames,
     )

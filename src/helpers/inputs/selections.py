@@ -7,6 +7,7 @@ must stop the build with the file and line, not reach members as a broken chapte
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,12 @@ FILE_NAME = "selections.yml"
 HEADER = """\
 # Measures members picked for a deep dive ("performance clinic"), by the pack's month.
 # The performance team adds an entry in the week after the scorecards appear, with
-# `tracker select YYYY-MM MEASURE_ID ... --by "who asked"` or by editing this file; the next
-# `tracker build` for that month includes a Deep dive chapter on them.
+# `tracker select YYYY-MM MEASURE_ID ... --by "who asked" --question "their question"
+# --meeting YYYY-MM-DD` or by editing this file; the next `tracker build` for that month
+# includes a Deep dive chapter on them and a clinic briefing in the pack folder.
+# Keys of an entry: requested_by, question, meeting (the clinic date, YYYY-MM-DD), measures.
 """
+KEYS = ("requested_by", "question", "meeting", "measures")
 
 
 class SelectionError(ValueError):
@@ -41,6 +45,16 @@ class Selection:
     requested_by: str | None = None
     line: int | None = None
     measure_lines: tuple[int | None, ...] = ()
+    question: str | None = None
+    meeting: dt.date | None = None
+
+    def request(self) -> dict[str, str | None]:
+        """Who asked, their question and the clinic date (ISO), as the pack records them."""
+        return {
+            "requested_by": self.requested_by,
+            "question": self.question,
+            "meeting": self.meeting.isoformat() if self.meeting else None,
+        }
 
 
 def selections_path(root: Path | None = None) -> Path:
@@ -119,9 +133,32 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
                 "Write the month as YYYY-MM, e.g. 2026-10.",
             )
             continue
-        by = None
+        by, question, meeting = None, None, None
         if isinstance(value, dict):
+            unknown = [k for k in value if k not in KEYS]
+            for key in unknown:
+                bad(
+                    int(lines.get(key, line)) if not isinstance(lines.get(key), list) else line,
+                    str(key),
+                    f"the entry for {period} has an unknown key '{key}'.",
+                    f"Use only {', '.join(KEYS)}.",
+                )
             by = value.get("requested_by")
+            question = value.get("question")
+            raw_meeting = value.get("meeting")
+            if raw_meeting not in (None, ""):
+                meeting = _meeting_date(raw_meeting)
+                if meeting is None:
+                    where = lines.get("meeting", line)
+                    bad(
+                        where if isinstance(where, int) else line,
+                        "meeting",
+                        f"the {period} clinic date '{raw_meeting}' is not a date.",
+                        "Write the meeting date as YYYY-MM-DD, e.g. 2026-12-09.",
+                    )
+                    continue
+            if unknown:
+                continue
             value = value.get("measures")
         if not isinstance(value, list) or not value:
             bad(
@@ -147,8 +184,28 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
             None if by is None else str(by),
             line,
             tuple(measure_lines) if len(measure_lines) == len(value) else (None,) * len(value),
+            None if question in (None, "") else " ".join(str(question).split()),
+            meeting,
         )
     return found, problems
+
+
+def _meeting_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def request_for(period: str, root: Path | None = None) -> dict[str, str | None] | None:
+    """Who asked for this month's deep dive, their question and the clinic date, if recorded."""
+    selections, _ = read_selections(root)
+    chosen = selections.get(period)
+    return chosen.request() if chosen else None
 
 
 def _suggestion(measure_id: str, catalogue: Catalogue) -> str:
@@ -206,9 +263,18 @@ def add_selection(
     catalogue: Catalogue,
     requested_by: str | None = None,
     root: Path | None = None,
+    question: str | None = None,
+    meeting: str | dt.date | None = None,
 ) -> Selection:
     """Add measures to a month's deep dive; the file is rewritten whole or not at all."""
     month = str(parse_period(period))
+    day = None
+    if meeting not in (None, ""):
+        day = _meeting_date(meeting)
+        if day is None:
+            raise SelectionError(
+                f"--meeting '{meeting}' is not a date. Write the clinic date as YYYY-MM-DD."
+            )
     unknown = [m for m in measure_ids if m not in catalogue]
     if unknown:
         raise SelectionError(
@@ -226,7 +292,9 @@ def add_selection(
     old = selections.get(month)
     measures = list(dict.fromkeys([*(old.measures if old else ()), *measure_ids]))
     by = requested_by or (old.requested_by if old else None)
-    selections[month] = Selection(month, tuple(measures), by)
+    asked = " ".join(question.split()) if question else (old.question if old else None)
+    day = day or (old.meeting if old else None)
+    selections[month] = Selection(month, tuple(measures), by, question=asked, meeting=day)
     _write(selections, selections_path(root))
     return selections[month]
 
@@ -238,6 +306,10 @@ def _write(selections: dict[str, Selection], path: Path) -> None:
         entry: dict[str, object] = {}
         if s.requested_by:
             entry["requested_by"] = s.requested_by
+        if s.question:
+            entry["question"] = s.question
+        if s.meeting:
+            entry["meeting"] = s.meeting.isoformat()
         entry["measures"] = list(s.measures)
         dives[month] = entry
     text = HEADER + yaml.safe_dump({"deep_dives": dives}, sort_keys=False, allow_unicode=True)

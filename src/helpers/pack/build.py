@@ -132,6 +132,28 @@ def _write_summary(month, stage: Path) -> list[str]:
     return ["summary.html", "summary.txt"]
 
 
+def _write_clinic_briefing(month, stage: Path, pdf: bool) -> list[str]:
+    """The clinic briefing officers circulate before the meeting: HTML, and PDF with Quarto."""
+    from helpers.report.clinic import clinic_briefing_html, clinic_briefing_markdown
+
+    (stage / "clinic-briefing.html").write_text(
+        clinic_briefing_html(month, stage / "notebooks" / "figures"), encoding="utf-8"
+    )
+    made = ["clinic-briefing.html"]
+    if pdf:
+        try:
+            quarto.render_page(
+                quarto.find_quarto(),
+                clinic_briefing_markdown(month),
+                stage / "clinic-briefing.pdf",
+                log_path=stage / "build.log",
+            )
+            made.append("clinic-briefing.pdf")
+        except (quarto.QuartoUnavailable, quarto.QuartoFailed) as exc:
+            log.warning("The clinic briefing PDF was not made: %s", exc)
+    return made
+
+
 def _check(store: Store, period: str | None, as_of: object = None) -> str:
     """The month to build: the one asked for, or the latest; it must be in the store."""
     period = str(parse_period(period)) if period else _latest_period(store)
@@ -381,6 +403,8 @@ def build_pack(
         rendered = quarto_version is not None
         files = _arrange_outputs(stage, period, rendered)
         files["summary"] = _write_summary(month, stage)
+        if month.selections:
+            files["clinic"] = _write_clinic_briefing(month, stage, quarto_version is not None)
         stages["total"] = round(time.perf_counter() - started, 3)
         content = manifest.write_manifest(
             stage,

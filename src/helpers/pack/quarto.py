@@ -115,3 +115,26 @@ def render_books(quarto: Quarto, project_dirs: list[Path], log_path: Path | None
 def render_book(quarto: Quarto, project_dir: Path, log_path: Path | None = None) -> None:
     """Render one book folder (see render_books)."""
     render_books(quarto, [project_dir], log_path)
+
+
+def render_page(
+    quarto: Quarto, markdown: str, pdf_path: Path, log_path: Path | None = None
+) -> None:
+    """Render one stand-alone Markdown page (with its own front matter) to a Typst PDF."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        page = Path(folder) / "page.qmd"
+        page.write_text(markdown, encoding="utf-8")
+        cmd = [quarto.path, "render", str(page), "--to", "typst", "--no-execute"]
+        result = subprocess.run(cmd, capture_output=True, text=True, cwd=folder)
+        if log_path is not None:
+            with log_path.open("a", encoding="utf-8") as log:
+                log.write(f"$ {' '.join(cmd)}\n{result.stdout}\n{result.stderr}\n")
+        made = Path(folder) / "page.pdf"
+        if result.returncode != 0 or not made.exists():
+            tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-25:])
+            raise QuartoFailed(
+                f"quarto render of a page failed (exit {result.returncode}):\n{tail}"
+            )
+        shutil.copy2(made, pdf_path)

@@ -10,6 +10,7 @@ from helpers.analysis.month import MonthAnalysis
 from helpers.analysis.month import read_month as load
 from helpers.report.benchmarks import rank_sentence
 from helpers.report.chance import chance_sentence
+from helpers.report.clinic import clinic_questions, clinic_request
 from helpers.report.council_plan_check import council_plan_check
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
 from helpers.report.markdown import figure, show, table
@@ -31,6 +32,8 @@ __all__ = [
     "MonthAnalysis",
     "benchmark_table",
     "chance_sentence",
+    "clinic_questions",
+    "clinic_request",
     "council_plan",
     "council_plan_check",
     "deep_dive",
