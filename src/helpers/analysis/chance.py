@@ -33,6 +33,7 @@ class ChanceEstimate:
     simulations: int
     seed: int
     probabilities: dict[str, float] = field(default_factory=dict)
+    shapes: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -115,4 +116,5 @@ def chance_signals(
         simulations=simulations,
         seed=seed,
         probabilities=probabilities,
+        shapes=len(by_shape),
     )
