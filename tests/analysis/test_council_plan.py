@@ -69,8 +69,8 @@ def test_quarter_end_pack_flags_the_disagreement_and_explains_the_revision(septe
     assert "9 of 11 agree to within the report's rounding" in text
     eet = CATALOGUE["cl_eet_19_21"].short_title
     visits = CATALOGUE["cp_visit_timely"].short_title
-    assert f"**CP 1\\.8 {eet}**: the report printed 53.7% but the tracker's figure is 51.7%" in text
-    assert f"**CP 1\\.11 {visits}**: the report printed 96.8%" in text
+    assert f"**CP 1.8 {eet}**: the report printed 53.7% but the tracker's figure is 51.7%" in text
+    assert f"**CP 1.11 {visits}**: the report printed 96.8%" in text
     assert (
         "published on 28 October 2026 changed it to 99.7%, so the difference is explained" in text
     )

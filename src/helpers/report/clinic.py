@@ -20,7 +20,7 @@ import pandas as pd
 from helpers.analysis.month import MonthAnalysis
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Measure
-from helpers.report.markdown import escape_md
+from helpers.report.markdown import escape
 
 SHIFT_RULES = ("7 Points Above CL", "7 Points Below CL")
 TREND_RULES = ("7 Point Trend (Increasing)", "7 Point Trend (Decreasing)")
@@ -153,9 +153,9 @@ def clinic_request(month: MonthAnalysis) -> str:
         return ""
     lines = []
     if who:
-        lines.append(f"- **Requested by:** {escape_md(who)}")
+        lines.append(f"- **Requested by:** {escape(who)}")
     if question:
-        lines.append(f"- **Their question:** \u201c{escape_md(question)}\u201d")
+        lines.append(f"- **Their question:** \u201c{escape(question)}\u201d")
     if meeting:
         lines.append(f"- **Performance clinic:** {meeting}")
     titles = ", ".join(
@@ -176,8 +176,8 @@ def clinic_questions(month: MonthAnalysis, measure_ids: list[str]) -> str:
         "before the clinic.\n",
     ]
     for measure_id in ids:
-        parts.append(f"**{month.catalogue[measure_id].short_title}**\n")
-        parts.append("\n".join(f"- {q}" for q in questions_for(month, measure_id)) + "\n")
+        parts.append(f"**{escape(month.catalogue[measure_id].short_title)}**\n")
+        parts.append("\n".join(f"- {escape(q)}" for q in questions_for(month, measure_id)) + "\n")
     return "\n".join(parts)
 
 
@@ -298,19 +298,15 @@ def clinic_briefing_markdown(month: MonthAnalysis) -> str:
         measure = month.catalogue[measure_id]
         v = month.verdict(measure_id)
         reading = str(v["sentence"]) + (f" {v['assurance_text']}" if v["assurance_text"] else "")
-        parts.append(f"## {measure.short_title}\n")
-        parts.append(f"**{escape_md(reading)}**\n")
+        parts.append(f"## {escape(measure.short_title)}\n")
+        parts.append(f"**{escape(reading)}**\n")
         evidence = [s.strip() for s in str(v["evidence"]).splitlines() if s.strip()]
         if evidence:
-            parts.append("\n".join(f"- {escape_md(s)}" for s in evidence) + "\n")
+            parts.append("\n".join(f"- {escape(s)}" for s in evidence) + "\n")
         related = _related(month, measure)
         if not related.empty:
             parts.append("**Related measures in the theme**\n")
-            parts.append(
-                "\n".join(f"- {escape_md(r.sentence)}" for r in related.itertuples()) + "\n"
-            )
+            parts.append("\n".join(f"- {escape(r.sentence)}" for r in related.itertuples()) + "\n")
         parts.append("**Questions members may wish to ask officers**\n")
-        parts.append(
-            "\n".join(f"- {escape_md(q)}" for q in questions_for(month, measure_id)) + "\n"
-        )
+        parts.append("\n".join(f"- {escape(q)}" for q in questions_for(month, measure_id)) + "\n")
     return "\n".join(parts)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from helpers.analysis.month import MonthAnalysis
 from helpers.formatting import format_value
-from helpers.report.markdown import escape_md, table
+from helpers.report.markdown import escape, table
 
 QUARTER_ENDS = (3, 6, 9, 12)
 
@@ -50,14 +50,14 @@ def council_plan_check(month: MonthAnalysis) -> str:
     rows, notes = [], []
     for r in check.itertuples():
         measure = month.catalogue[r.measure_id]
-        ref = escape_md(r.council_plan_ref)
+        ref, title = escape(r.council_plan_ref), escape(measure.short_title)
         published = _value(month, r.measure_id, r.published_value)
         tracker = _value(month, r.measure_id, r.tracker_value)
         agrees, explained = bool(r.agrees), bool(r.explained_by_revision)
-        status = "yes" if agrees else ("no: a later revision" if explained else "**no**")
+        status = "yes" if agrees else ("no: a later revision" if explained else "no")
         rows.append(
             {
-                "Council Plan ref": ref,
+                "Council Plan ref": r.council_plan_ref,
                 "Measure": measure.short_title,
                 "Published": published,
                 "Tracker": tracker,
@@ -67,13 +67,13 @@ def council_plan_check(month: MonthAnalysis) -> str:
         day = _day(dates.get(r.measure_id))
         if explained:
             notes.append(
-                f"- **{ref} {measure.short_title}**: the report printed {published}, the figure "
+                f"- **{ref} {title}**: the report printed {published}, the figure "
                 f"the scorecards gave at the time. A revision loaded after the report was "
                 f"published on {day} changed it to {tracker}, so the difference is explained."
             )
         elif not agrees:
             notes.append(
-                f"- **{ref} {measure.short_title}**: the report printed {published} but the "
+                f"- **{ref} {title}**: the report printed {published} but the "
                 f"tracker's figure is {tracker}, and no revision after {day} accounts for the "
                 "difference. Officers may wish to explain which figure is right."
             )
