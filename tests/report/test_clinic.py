@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 import yaml
-from conftest import make_project
+from conftest import ROOT, make_project
 
+from helpers.formatting import format_value
+from helpers.inputs.catalogue import load_catalogue
 from helpers.pack.build import BuildError, build_pack
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
@@ -104,6 +107,17 @@ def test_the_clinic_briefing_is_a_safe_standalone_page_listed_in_the_manifest(cl
     assert len(charts) == 2 and all((result.folder / src).exists() for src, _ in charts)
     assert all(len(alt) > 80 for _, alt in charts)
     assert "Related measures in the theme" in page
+    # Re-referrals have published figures: England, region, similar areas and their range.
+    assert "Their range" in page and "Open Government Licence" in page
+    bench = pd.read_csv(ROOT / "data" / "benchmarks.csv")
+    last = bench[bench["measure_id"] == "reref_12m"].sort_values("year").iloc[-1]
+    measure = load_catalogue(ROOT / "data" / "measures.yml")["reref_12m"]
+    cells = [str(int(last["year"]))] + [
+        format_value(float(last[c]), measure)
+        for c in ("rotherham", "england", "yorks_humber", "stat_neighbours")
+    ]
+    plain = re.sub(r'<td style="[^"]*">', "<td>", page)
+    assert "".join(f"<td>{c}</td>" for c in cells) in plain
 
 
 BAD = [

@@ -187,6 +187,46 @@ def _related(month: MonthAnalysis, measure: Measure) -> pd.DataFrame:
 
 
 _P = "margin:0 0 10px 0"
+_TD = "padding:3px 8px;border-bottom:1px solid #cccccc;text-align:right"
+
+
+def _benchmark_rows(month: MonthAnalysis, measure: Measure) -> list[str]:
+    """Published annual figures (DfE, OGL v3.0) as a small table, with the similar areas' range."""
+    b = month.benchmarks
+    if b.empty or not measure.benchmark or measure.benchmark not in set(b["measure_id"]):
+        return []
+    rows = b[b["measure_id"] == measure.benchmark].sort_values("year")
+    e = html.escape
+
+    def cell(value: object) -> str:
+        return "" if value is None or pd.isna(value) else e(format_value(float(value), measure))
+
+    heads = [
+        "Year to 31 March",
+        "This council",
+        "England",
+        "Region",
+        "Similar areas",
+        "Their range",
+    ]
+    out = [
+        '<table style="border-collapse:collapse;margin:0 0 4px 0"><thead><tr>'
+        + "".join(f'<th scope="col" style="{_TD}">{h}</th>' for h in heads)
+        + "</tr></thead><tbody>"
+    ]
+    for r in rows.to_dict("records"):
+        low, high = r.get("sn_min"), r.get("sn_max")
+        span = f"{cell(low)} to {cell(high)}" if not (pd.isna(low) or pd.isna(high)) else ""
+        values = [str(int(r["year"])), cell(r.get("rotherham")), cell(r.get("england"))]
+        values += [cell(r.get("yorks_humber")), cell(r.get("stat_neighbours")), span]
+        out.append("<tr>" + "".join(f'<td style="{_TD}">{x}</td>' for x in values) + "</tr>")
+    out.append("</tbody></table>")
+    out.append(
+        '<p style="margin:0 0 10px 0;font-size:13px">Source: Department for Education, '
+        "Open Government Licence v3.0. Similar areas: the statistical neighbours' average and "
+        "the lowest and highest of them.</p>"
+    )
+    return out
 
 
 def clinic_briefing_html(month: MonthAnalysis, figures: Path | None = None) -> str:
@@ -247,14 +287,7 @@ def clinic_briefing_html(month: MonthAnalysis, figures: Path | None = None) -> s
             out.append('<ul style="margin:0 0 10px 20px;padding:0">')
             out += [f"<li>{e(s)}</li>" for s in evidence]
             out.append("</ul>")
-        if not pd.isna(v.get("england")):
-            bench = (
-                f"Latest published year ({int(v['benchmark_year'])}): England "
-                f"{format_value(float(v['england']), measure)}"
-            )
-            if not pd.isna(v.get("stat_neighbours")):
-                bench += f", similar areas {format_value(float(v['stat_neighbours']), measure)}"
-            out.append(f'<p style="{_P}">{e(bench)}.</p>')
+        out += _benchmark_rows(month, measure)
         related = _related(month, measure)
         if not related.empty:
             out.append(
