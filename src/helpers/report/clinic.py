@@ -159,7 +159,7 @@ def clinic_request(month: MonthAnalysis) -> str:
     if meeting:
         lines.append(f"- **Performance clinic:** {meeting}")
     titles = ", ".join(
-        month.catalogue[m].short_title for m in month.selections if m in month.catalogue
+        escape(month.catalogue[m].short_title) for m in month.selections if m in month.catalogue
     )
     lines.append(f"- **Measures:** {titles}")
     return "**The request**\n\n" + "\n".join(lines) + "\n"
