@@ -343,7 +343,8 @@ def build_pack(
             store,
             period,
             render_state,
-            extra={"as_of": as_of.isoformat() if as_of is not None else None},
+            # An as-of build is a different pack from a plain one made from the same figures.
+            extra={"as_of": as_of.isoformat()} if as_of is not None else None,
             as_of=as_of,
         )
     key = freshness.build_key(parts)
