@@ -109,12 +109,17 @@ def test_the_clinic_briefing_is_a_safe_standalone_page_listed_in_the_manifest(cl
     assert "Related measures in the theme" in page
     # Re-referrals have published figures: England, region, similar areas and their range.
     assert "Their range" in page and "Open Government Licence" in page
-    bench = pd.read_csv(ROOT / "data" / "benchmarks.csv")
+    bench = pd.read_csv(result.folder / "data" / "benchmarks.csv")
     last = bench[bench["measure_id"] == "reref_12m"].sort_values("year").iloc[-1]
     measure = load_catalogue(ROOT / "data" / "measures.yml")["reref_12m"]
     cells = [str(int(last["year"]))] + [
         format_value(float(last[c]), measure)
-        for c in ("rotherham", "england", "yorks_humber", "stat_neighbours")
+        for c in ("council", "england", "region", "stat_neighbours")
+    ]
+    cells += [
+        f"{format_value(float(last['sn_min']), measure)} to "
+        f"{format_value(float(last['sn_max']), measure)}",
+        f"{int(last['national_rank'])} of {int(last['national_ranked'])}",
     ]
     plain = re.sub(r'<td style="[^"]*">', "<td>", page)
     assert "".join(f"<td>{c}</td>" for c in cells) in plain

@@ -76,7 +76,7 @@ def test_refusals_change_nothing(tmp_path: Path, add, remove, on, by, message) -
 BAD_ENTRIES = [
     ("    measures:\n      - eh_contacts\n", "    measures:\n      - eh_contcts\n", "eh_contacts"),
     ("  - from: 2026-10-01\n", "  - from: 1 October 2026\n", "YYYY-MM-DD"),
-    ("\n    agreed_by: Improving", "\n    agreed_bye: Improving", "unknown key 'agreed_bye'"),
+    ("\n    agreed_by: the", "\n    agreed_bye: the", "unknown key 'agreed_bye'"),
     ("    next_review: 2027-04-01\n", "    next_review: 2026-04-01\n", "not after its start"),
 ]
 

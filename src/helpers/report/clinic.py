@@ -191,23 +191,32 @@ _TD = "padding:3px 8px;border-bottom:1px solid #cccccc;text-align:right"
 
 
 def _benchmark_rows(month: MonthAnalysis, measure: Measure) -> list[str]:
-    """Published annual figures (DfE, OGL v3.0) as a small table, with the similar areas' range."""
+    """Published annual figures (DfE, OGL v3.0) as a small table: the council, England, its
+    region, similar areas with their range, and the council's rank among English authorities."""
     b = month.benchmarks
-    if b.empty or not measure.benchmark or measure.benchmark not in set(b["measure_id"]):
+    if b.empty or not measure.benchmark or "council" not in b:
         return []
-    rows = b[b["measure_id"] == measure.benchmark].sort_values("year")
+    rows = b[b["measure_id"] == measure.benchmark].sort_values("year").tail(8)
+    if rows.empty:
+        return []
     e = html.escape
+    council = getattr(month, "council", None)
+    name, region = (council.name, council.region) if council else ("The council", "Region")
 
     def cell(value: object) -> str:
         return "" if value is None or pd.isna(value) else e(format_value(float(value), measure))
 
+    def count(value: object) -> str:
+        return "" if value is None or pd.isna(value) else str(int(value))
+
     heads = [
         "Year to 31 March",
-        "This council",
+        e(name),
         "England",
-        "Region",
+        e(region),
         "Similar areas",
         "Their range",
+        "Rank in England",
     ]
     out = [
         '<table style="border-collapse:collapse;margin:0 0 4px 0"><thead><tr>'
@@ -217,14 +226,21 @@ def _benchmark_rows(month: MonthAnalysis, measure: Measure) -> list[str]:
     for r in rows.to_dict("records"):
         low, high = r.get("sn_min"), r.get("sn_max")
         span = f"{cell(low)} to {cell(high)}" if not (pd.isna(low) or pd.isna(high)) else ""
-        values = [str(int(r["year"])), cell(r.get("rotherham")), cell(r.get("england"))]
-        values += [cell(r.get("yorks_humber")), cell(r.get("stat_neighbours")), span]
+        rank, ranked = count(r.get("national_rank")), count(r.get("national_ranked"))
+        values = [str(int(r["year"])), cell(r.get("council")), cell(r.get("england"))]
+        values += [cell(r.get("region")), cell(r.get("stat_neighbours")), span]
+        values.append(f"{rank} of {ranked}" if rank and ranked else "")
         out.append("<tr>" + "".join(f'<td style="{_TD}">{x}</td>' for x in values) + "</tr>")
     out.append("</tbody></table>")
+    order = (
+        "rank 1 is the highest figure"
+        if measure.improvement_direction == "neutral"
+        else "rank 1 is the best figure"
+    )
     out.append(
         '<p style="margin:0 0 10px 0;font-size:13px">Source: Department for Education, '
         "Open Government Licence v3.0. Similar areas: the statistical neighbours' average and "
-        "the lowest and highest of them.</p>"
+        f"the lowest and highest of them; {order} among the English authorities with one.</p>"
     )
     return out
 

@@ -89,8 +89,8 @@ def refresh_tracker(
         )
     if not agreed_by or not agreed_by.strip():
         raise RefreshError(
-            'Say who agreed the new set with --by, e.g. --by "Improving Lives Select '
-            'Commission, 14 April 2027".'
+            'Say who agreed the new set with --by, e.g. --by "the scrutiny commission, '
+            'meeting of 14 April 2027".'
         )
     not_in = [m for m in remove if m not in last.measures]
     already = [m for m in add if m in last.measures]
