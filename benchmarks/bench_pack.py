@@ -117,7 +117,7 @@ def main() -> None:
         cli = {
             "tracker --help": [str(TRACKER), "--help"],
             "tracker select": [str(TRACKER), "select", "2026-12", "reref_12m", "--by", "Bench"],
-            "tracker refresh": [str(TRACKER), "refresh", "--on", "2026-12-01"],
+            "tracker refresh": [str(TRACKER), "refresh"],  # lists the dated tracker sets
         }
         figures["cli"] = {}
         for name, command in cli.items():

@@ -10,17 +10,20 @@ Exit codes: 0 done (warnings allowed), 1 could not run (catalogue unreadable, st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from helpers import paths
 from helpers.inputs.catalogue import Catalogue, CatalogueError, load_catalogue
-from helpers.inputs.store import LoadError, Store, StoreBusy
-from helpers.inputs.validation import Problem, check_paths
+
+if TYPE_CHECKING:  # the store, pandas and the checks load only in the commands that use them
+    import pandas as pd
+
+    from helpers.inputs.store import Store
+    from helpers.inputs.validation import Problem
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -74,6 +77,8 @@ def _paths(given: list[Path] | None) -> list[Path]:
 
 
 def _store(path: Path | None) -> Store:
+    from helpers.inputs.store import Store
+
     try:
         return Store(path)
     except FileNotFoundError as exc:
@@ -95,6 +100,8 @@ def _counts(problems: list[Problem]) -> tuple[int, int]:
 @app.command()
 def validate(extracts: PathsArg = None, catalogue: CatalogueOpt = None) -> None:
     """Check extracts and print every problem; exit 2 if any file has an error."""
+    from helpers.inputs.validation import check_paths
+
     checked = check_paths(_paths(extracts), _catalogue(catalogue))
     problems = [p for c in checked for p in c.problems]
     print_problems(problems)
@@ -111,6 +118,8 @@ def validate(extracts: PathsArg = None, catalogue: CatalogueOpt = None) -> None:
 @app.command()
 def load(extracts: PathsArg = None, store: StoreOpt = None, catalogue: CatalogueOpt = None) -> None:
     """Validate, then load extracts into the store (all or nothing; exit 2 on bad input)."""
+    from helpers.inputs.store import LoadError, StoreBusy
+
     target = _store(store)
     try:
         report = target.load(_paths(extracts), _catalogue(catalogue))
@@ -145,11 +154,15 @@ def _console() -> Console:
 
 
 def _number(value: object) -> str:
+    import pandas as pd
+
     return "" if pd.isna(value) else f"{value:,.10g}"
 
 
 def _figures(frame: pd.DataFrame, which: str) -> pd.Series:
     """'81 (81/100)': a value with its numerator/denominator when it has them."""
+    import pandas as pd
+
     out = []
     for value, num, den in zip(
         frame[f"{which}_value"],
@@ -165,6 +178,8 @@ def _figures(frame: pd.DataFrame, which: str) -> pd.Series:
 
 
 def _table(frame: pd.DataFrame, title: str, columns: dict[str, str]) -> Table:
+    import pandas as pd
+
     table = Table(title=title)
     for heading in columns.values():
         table.add_column(heading)
@@ -187,6 +202,8 @@ def revisions(
     ] = None,
 ) -> None:
     """List revised figures: the old and new value, and the load that revised them."""
+    from helpers.inputs.store import StoreBusy
+
     try:
         frame = _store(store).revisions(since_load=since_load)
     except StoreBusy as exc:
@@ -215,6 +232,8 @@ def revisions(
 @app.command()
 def loads(store: StoreOpt = None) -> None:
     """List the files loaded into the store, oldest first."""
+    from helpers.inputs.store import StoreBusy
+
     try:
         frame = _store(store).loads()
     except StoreBusy as exc:
@@ -380,6 +399,7 @@ def signals(
 ) -> None:
     """The Chair's summary: the month's special causes and assurance failures, with readings."""
     from helpers.analysis.month import analyse_month
+    from helpers.inputs.store import StoreBusy
     from helpers.inputs.tracker_sets import TrackerSetError
     from helpers.periods import PeriodError, parse_period
     from helpers.report.summary import signal_rows, summary_html, summary_text
@@ -512,6 +532,7 @@ def annex_a(
     from helpers.inputs.annex_a.compute import AnnexAError, compute_annex_a
     from helpers.inputs.annex_a.output import default_folder, load_extract, write_extract
     from helpers.inputs.annex_a.workbook import WorkbookError
+    from helpers.inputs.store import LoadError, StoreBusy
     from helpers.periods import PeriodError, parse_period
 
     if out is not None and load_it:
@@ -613,6 +634,7 @@ def build(
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from helpers.inputs.store import StoreBusy
     from helpers.pack.build import EXIT_NO_QUARTO, BuildError, build_pack
     from helpers.pack.chapters import ChapterError
     from helpers.periods import PeriodError

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from helpers import paths
 from helpers.inputs.council import CouncilError, council_for
@@ -135,6 +137,8 @@ class Catalogue:
 
     def frame(self) -> pd.DataFrame:
         """The catalogue as a table, one row per measure."""
+        import pandas as pd  # only this table needs it; the command line starts without pandas
+
         return pd.DataFrame([asdict(m) for m in self.measures.values()])
 
 
