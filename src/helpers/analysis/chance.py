@@ -73,30 +73,31 @@ def latest_flag_rate(
     return float(last.astype(bool).mean())
 
 
-def chance_signals(
+def chance_probabilities(
     points: pd.DataFrame,
-    verdicts: pd.DataFrame,
+    tracked_ids: list[str],
     changes: pd.DataFrame,
     period: str,
     simulations: int = SIMULATIONS,
     seed: int = SEED,
-) -> ChanceEstimate:
-    """Expected and observed latest-month signals among the tracker measures with a figure."""
+) -> tuple[dict[str, float], int]:
+    """Each tracker measure's chance of a latest-month signal from noise alone, and the shapes.
+
+    Needs only the SPC points, so the build runs it beside the month's verdicts.
+    """
     rng = np.random.default_rng(seed)
     month = pd.Period(period, "M").to_timestamp()
-    tracked = verdicts[verdicts["tracker"].astype(bool)]
     probabilities: dict[str, float] = {}
     by_shape: dict[tuple, float] = {}
-    observed = 0
-    for row in tracked.itertuples():
-        pts = points[points["facet"] == row.measure_id].sort_values("date")
+    for measure_id in tracked_ids:
+        pts = points[points["facet"] == measure_id].sort_values("date")
         pts = pts[pd.to_datetime(pts["date"]) <= month]
         if pts.empty or pd.isna(pts["value"].iloc[-1]):
             continue  # no figure this month: no judgement, by chance or otherwise
         dates = pd.DatetimeIndex(pd.to_datetime(pts["date"]))
         rebases = [
             f"{str(p)[:7]}-01"
-            for p in changes.loc[changes["measure_id"] == row.measure_id, "period"]
+            for p in changes.loc[changes["measure_id"] == measure_id, "period"]
             if dates[0] < pd.Timestamp(f"{str(p)[:7]}-01") <= dates[-1]
         ]
         gaps = pts["value"].isna().to_numpy()
@@ -107,8 +108,20 @@ def chance_signals(
         )
         if shape not in by_shape:
             by_shape[shape] = latest_flag_rate(gaps, dates, rebases, rng, simulations)
-        probabilities[row.measure_id] = by_shape[shape]
-        observed += bool(row.beyond_normal_variation)
+        probabilities[measure_id] = by_shape[shape]
+    return probabilities, len(by_shape)
+
+
+def chance_estimate(
+    probabilities: dict[str, float],
+    shapes: int,
+    verdicts: pd.DataFrame,
+    simulations: int = SIMULATIONS,
+    seed: int = SEED,
+) -> ChanceEstimate:
+    """The expected signals (the chances summed) beside those the month's verdicts show."""
+    flagged = verdicts.set_index("measure_id")["beyond_normal_variation"]
+    observed = sum(bool(flagged.get(m, False)) for m in probabilities)
     return ChanceEstimate(
         expected=float(sum(probabilities.values())),
         observed=observed,
@@ -116,5 +129,25 @@ def chance_signals(
         simulations=simulations,
         seed=seed,
         probabilities=probabilities,
-        shapes=len(by_shape),
+        shapes=shapes,
     )
+
+
+def tracked_in_order(verdicts: pd.DataFrame) -> list[str]:
+    """The tracker's measures in the verdict table's (the catalogue's) order."""
+    return list(verdicts.loc[verdicts["tracker"].astype(bool), "measure_id"])
+
+
+def chance_signals(
+    points: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    changes: pd.DataFrame,
+    period: str,
+    simulations: int = SIMULATIONS,
+    seed: int = SEED,
+) -> ChanceEstimate:
+    """Expected and observed latest-month signals among the tracker measures with a figure."""
+    probabilities, shapes = chance_probabilities(
+        points, tracked_in_order(verdicts), changes, period, simulations, seed
+    )
+    return chance_estimate(probabilities, shapes, verdicts, simulations, seed)

@@ -7,6 +7,8 @@ same CSVs are the month's data that members can download.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,17 +188,30 @@ def analyse_month(
     benchmarks = read_benchmarks(root, council, catalogue)
     points = spc_points(observations, catalogue, changes, until=period)
     in_force = tracker_set_for(catalogue, period, root)
-    verdicts = month_verdicts(
-        observations,
-        points,
-        catalogue,
-        period,
-        benchmarks,
-        tracker_ids=in_force.measures if in_force else (),
-    )
-    from helpers.analysis.chance import chance_signals
+    tracked = set(in_force.measures) if in_force else set()
+    from helpers.analysis.chance import chance_estimate, chance_probabilities
 
-    chance = chance_signals(points, verdicts, changes, period)
+    # The chance simulation needs only the points: it runs in a second process (forked, so it
+    # starts with everything loaded) while this one works out the verdicts.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        simulated = pool.submit(
+            chance_probabilities,
+            points,
+            [m for m in catalogue.ids if m in tracked],
+            changes,
+            period,
+        )
+        verdicts = month_verdicts(
+            observations,
+            points,
+            catalogue,
+            period,
+            benchmarks,
+            tracker_ids=in_force.measures if in_force else (),
+        )
+        probabilities, shapes = simulated.result()
+    chance = chance_estimate(probabilities, shapes, verdicts)
     loads = store.loads(as_of)
     # Revisions since the last pack: those made by the loads that brought this month's figures.
     revisions = store.revisions(as_of=as_of)
