@@ -106,7 +106,7 @@ def test_pdf_has_title_and_language(rendered: Path) -> None:
         pytest.skip("pdfinfo (poppler-utils) is not installed to read the PDF's metadata")
     import subprocess
 
-    pdf = next(rendered.glob("*.pdf"))
+    pdf = rendered / json.loads((rendered / "manifest.json").read_text())["files"]["pdf"]
     info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True).stdout
     assert re.search(r"^Title:\s+.*Performance pack: October 2026", info, re.M)
     assert re.search(r"^Tagged:\s+yes", info, re.M)
@@ -135,7 +135,9 @@ def test_members_pdf_is_short_tagged_pdf_ua_with_no_blank_page(rendered: Path) -
 def test_pdf_images_carry_alt_text(rendered: Path) -> None:
     from pypdf import PdfReader
 
-    reader = PdfReader(next(rendered.glob("*.pdf")))
+    reader = PdfReader(
+        rendered / json.loads((rendered / "manifest.json").read_text())["files"]["pdf"]
+    )
     figures, with_alt = 0, 0
 
     def walk(node) -> None:
@@ -193,3 +195,16 @@ def test_html_passes_axe_wcag22_aa(rendered: Path) -> None:
                     )
         browser.close()
     assert problems == []
+
+
+def test_the_clinic_briefing_has_a_pdf_beside_its_html(rendered: Path) -> None:
+    """With Quarto, members' picks for the month also give the briefing as a PDF page."""
+    from pypdf import PdfReader
+
+    manifest = json.loads((rendered / "manifest.json").read_text())
+    assert manifest["files"]["clinic"] == ["clinic-briefing.html", "clinic-briefing.pdf"]
+    text = " ".join(
+        p.extract_text() or "" for p in PdfReader(rendered / "clinic-briefing.pdf").pages
+    )
+    assert "Performance clinic briefing" in text
+    assert "Questions members may wish to ask officers" in text

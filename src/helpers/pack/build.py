@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -132,26 +133,33 @@ def _write_summary(month, stage: Path) -> list[str]:
     return ["summary.html", "summary.txt"]
 
 
-def _write_clinic_briefing(month, stage: Path, pdf: bool) -> list[str]:
-    """The clinic briefing officers circulate before the meeting: HTML, and PDF with Quarto."""
-    from helpers.report.clinic import clinic_briefing_html, clinic_briefing_markdown
+def _write_clinic_briefing(month, stage: Path) -> list[str]:
+    """The clinic briefing officers circulate before the meeting, as a page of HTML."""
+    from helpers.report.clinic import clinic_briefing_html
 
     (stage / "clinic-briefing.html").write_text(
         clinic_briefing_html(month, stage / "notebooks" / "figures"), encoding="utf-8"
     )
-    made = ["clinic-briefing.html"]
-    if pdf:
+    return ["clinic-briefing.html"]
+
+
+def _start_clinic_pdf(month, found: quarto.Quarto, stage: Path) -> threading.Thread:
+    """Render the briefing's PDF with Quarto while the book renders (it needs no chapter)."""
+    from helpers.report.clinic import clinic_briefing_markdown
+
+    markdown = clinic_briefing_markdown(month)
+
+    def render() -> None:
         try:
             quarto.render_page(
-                quarto.find_quarto(),
-                clinic_briefing_markdown(month),
-                stage / "clinic-briefing.pdf",
-                log_path=stage / "build.log",
+                found, markdown, stage / "clinic-briefing.pdf", log_path=stage / "clinic.log"
             )
-            made.append("clinic-briefing.pdf")
-        except (quarto.QuartoUnavailable, quarto.QuartoFailed) as exc:
+        except quarto.QuartoFailed as exc:
             log.warning("The clinic briefing PDF was not made: %s", exc)
-    return made
+
+    thread = threading.Thread(target=render, name="clinic-briefing-pdf")
+    thread.start()
+    return thread
 
 
 def _check(store: Store, period: str | None, as_of: object = None) -> str:
@@ -396,16 +404,29 @@ def build_pack(
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
 
         quarto_version = found.version if found else None
+        clinic_pdf = None
         if found is not None:
             t0 = time.perf_counter()
-            _render(found, stage, root, period, config, on_progress)
+            if month.selections:
+                clinic_pdf = _start_clinic_pdf(month, found, stage)
+            try:
+                _render(found, stage, root, period, config, on_progress)
+            finally:
+                if clinic_pdf is not None:
+                    clinic_pdf.join()
             stages["render"] = round(time.perf_counter() - t0, 3)
 
         rendered = quarto_version is not None
         files = _arrange_outputs(stage, period, rendered)
         files["summary"] = _write_summary(month, stage)
         if month.selections:
-            files["clinic"] = _write_clinic_briefing(month, stage, quarto_version is not None)
+            files["clinic"] = _write_clinic_briefing(month, stage)
+            if (stage / "clinic-briefing.pdf").exists():
+                files["clinic"].append("clinic-briefing.pdf")
+        if (stage / "clinic.log").exists():  # the briefing's render, kept in the build log
+            with (stage / "build.log").open("a", encoding="utf-8") as build_log:
+                build_log.write((stage / "clinic.log").read_text(encoding="utf-8"))
+            (stage / "clinic.log").unlink()
         stages["total"] = round(time.perf_counter() - started, 3)
         content = manifest.write_manifest(
             stage,
