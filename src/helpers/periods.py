@@ -120,3 +120,15 @@ def current_month(today: dt.date | None = None) -> pd.Period:
     """The month containing today (injectable so tests do not depend on the clock)."""
     today = today or dt.date.today()
     return pd.Period(year=today.year, month=today.month, freq="M")
+
+
+def read_day(value: object) -> dt.date | None:
+    """A day as a YAML file gives it (a date, or text such as 2026-12-09), or None if not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None

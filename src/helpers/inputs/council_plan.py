@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.catalogue import Catalogue
-from helpers.inputs.validation import Problem
+from helpers.inputs.validation import Problem, describe
 
 FILE_NAME = "council_plan.csv"
 COLUMNS = ("quarter", "council_plan_ref", "measure_id", "published_value", "report_date")
@@ -34,16 +34,7 @@ class CouncilPlanError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(_describe(p) for p in problems))
-
-
-def _describe(problem: Problem) -> str:
-    where = [problem.file]
-    if problem.row is not None:
-        where.append(f"line {problem.row}")
-    if problem.column:
-        where.append(f"column '{problem.column}'")
-    return f"{', '.join(where)}: {problem.message} {problem.fix}"
+        super().__init__("\n".join(describe(p, "line") for p in problems))
 
 
 def council_plan_path(root: Path | None = None) -> Path:

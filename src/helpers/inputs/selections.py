@@ -18,7 +18,7 @@ from helpers import paths
 from helpers.files import replace_file
 from helpers.inputs.catalogue import Catalogue
 from helpers.inputs.validation import Problem
-from helpers.periods import PeriodError, parse_period
+from helpers.periods import PeriodError, parse_period, read_day
 
 FILE_NAME = "selections.yml"
 HEADER = """\
@@ -147,7 +147,7 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
             question = value.get("question")
             raw_meeting = value.get("meeting")
             if raw_meeting not in (None, ""):
-                meeting = _meeting_date(raw_meeting)
+                meeting = read_day(raw_meeting)
                 if meeting is None:
                     where = lines.get("meeting", line)
                     bad(
@@ -188,17 +188,6 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
             meeting,
         )
     return found, problems
-
-
-def _meeting_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 def request_for(period: str, root: Path | None = None) -> dict[str, str | None] | None:
@@ -270,7 +259,7 @@ def add_selection(
     month = str(parse_period(period))
     day = None
     if meeting not in (None, ""):
-        day = _meeting_date(meeting)
+        day = read_day(meeting)
         if day is None:
             raise SelectionError(
                 f"--meeting '{meeting}' is not a date. Write the clinic date as YYYY-MM-DD."

@@ -19,7 +19,8 @@ import yaml
 
 from helpers import paths
 from helpers.inputs.catalogue import Catalogue
-from helpers.inputs.validation import Problem
+from helpers.inputs.validation import Problem, describe
+from helpers.periods import read_day
 
 FILE_NAME = "tracker_sets.yml"
 FIELDS = ("from", "agreed_by", "next_review", "measures")
@@ -30,17 +31,7 @@ class TrackerSetError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(describe(p) for p in problems))
-
-
-def describe(problem: Problem) -> str:
-    """'tracker_sets.yml, line 12, key 'from': ...': a YAML file has lines and keys."""
-    where = [problem.file]
-    if problem.row is not None:
-        where.append(f"line {problem.row}")
-    if problem.column:
-        where.append(f"key '{problem.column}'")
-    return f"{', '.join(where)}: {problem.message} {problem.fix}"
+        super().__init__("\n".join(describe(p, "line", "key") for p in problems))
 
 
 @dataclass(frozen=True)
@@ -64,17 +55,6 @@ class TrackerSet:
 
 def tracker_sets_path(root: Path | None = None) -> Path:
     return paths.data_dir(root) / FILE_NAME
-
-
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 def _compose(path: Path, text: str) -> tuple[object, yaml.Node | None]:
@@ -140,7 +120,7 @@ def parse_tracker_sets(
                 f"entry {index} has an unknown key '{key}'.",
                 f"Use only {', '.join(FIELDS)}.",
             )
-        start = _date(item.get("from"))
+        start = read_day(item.get("from"))
         if start is None:
             bad(
                 lines.get("from", line),
@@ -149,7 +129,7 @@ def parse_tracker_sets(
                 "Write the date the set starts as YYYY-MM-DD.",
             )
         review = item.get("next_review")
-        next_review = _date(review) if review not in (None, "") else None
+        next_review = read_day(review) if review not in (None, "") else None
         if review not in (None, "") and next_review is None:
             bad(
                 lines.get("next_review", line),

@@ -50,6 +50,16 @@ class Problem:
         return f"{', '.join(where)}: {self.message} {self.fix}".strip()
 
 
+def describe(problem: Problem, row_word: str = "row", column_word: str = "column") -> str:
+    """A problem on one line, named as its file has them ('line 12, key 'from'' for YAML)."""
+    where = [problem.file]
+    if problem.row is not None:
+        where.append(f"{row_word} {problem.row}")
+    if problem.column:
+        where.append(f"{column_word} '{problem.column}'")
+    return f"{', '.join(where)}: {problem.message} {problem.fix}"
+
+
 @dataclass
 class CheckedFile:
     """A file's reading (None if unreadable) and all its problems."""
