@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from chapter_markdown import markdown_outputs
 from conftest import DEMO_PERIOD, ROOT, make_project
 
 from helpers.pack.build import NotebookFailed, build_pack
@@ -19,18 +20,6 @@ from helpers.report.markdown import escape, slug
 
 FIGURE = re.compile(r"!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\{(?P<attrs>[^}]*)\}")
 ASSURANCE = {"consistent_pass": "pass", "consistent_fail": "fail", "inconsistent": "inconsistent"}
-
-
-def markdown_outputs(path: Path) -> str:
-    """Everything a notebook's cells displayed as Markdown, in order."""
-    nb = nbformat.read(path, as_version=4)
-    texts = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            texts.append(cell.source)
-        for out in cell.get("outputs", []):
-            texts.append(out.get("data", {}).get("text/markdown", ""))
-    return "\n".join(texts)
 
 
 def section(text: str, measure_id: str) -> str:
