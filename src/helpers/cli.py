@@ -22,8 +22,8 @@ from helpers.inputs.catalogue import Catalogue, CatalogueError, load_catalogue
 if TYPE_CHECKING:  # the store, pandas and the checks load only in the commands that use them
     import pandas as pd
 
+    from helpers.inputs.problems import Problem
     from helpers.inputs.store import Store
-    from helpers.inputs.validation import Problem
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -286,11 +286,11 @@ def select(
         check_selections,
         for_period,
     )
-    from helpers.periods import PeriodError, parse_period
+    from helpers.periods import PeriodError, month_text
 
     cat = _catalogue(catalogue)
     try:
-        month = str(parse_period(period))
+        month = month_text(period)
     except PeriodError as exc:
         raise _fail(f"'{period}' is not a month: {exc}", EXIT_INVALID) from None
     if not measures:
@@ -401,7 +401,7 @@ def signals(
     from helpers.analysis.month import analyse_month
     from helpers.inputs.store import StoreBusy
     from helpers.inputs.tracker_sets import TrackerSetError
-    from helpers.periods import PeriodError, parse_period
+    from helpers.periods import PeriodError, month_text
     from helpers.report.summary import signal_rows, summary_html, summary_text
 
     if output_format not in ("table", "text", "html"):
@@ -411,7 +411,7 @@ def signals(
     cat = _catalogue(catalogue)
     source = _store(store)
     try:
-        month = str(parse_period(period)) if period else source.latest_period()
+        month = month_text(period) if period else source.latest_period()
     except PeriodError as exc:
         raise _fail(f"--period {period!r}: {exc}", EXIT_INVALID) from None
     if month is None:

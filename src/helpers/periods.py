@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACCEPTED = (
     "2026-10, Oct 2026, October 2026, 10/2026, or a date in the month (2026-10-01, 01/10/2026)"
@@ -45,17 +49,61 @@ def _shown(value: object) -> str:
     return f'"{str(value).strip()}"'
 
 
-def _month(year: int, month: int, seen: object) -> pd.Period:
+def _checked_month(year: int, month: int, seen: object) -> tuple[int, int]:
     if not 1 <= month <= 12 or not 1900 <= year <= 2999:
         raise PeriodError(f"{_shown(seen)} is not a month.")
-    return pd.Period(year=year, month=month, freq="M")
+    return year, month
 
 
-def _checked_day(year: int, month: int, day: int, seen: object) -> pd.Period:
-    period = _month(year, month, seen)
-    if not 1 <= day <= period.days_in_month:
+def _checked_day(year: int, month: int, day: int, seen: object) -> tuple[int, int]:
+    _checked_month(year, month, seen)
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise PeriodError(f"{_shown(seen)} is not a real date.")
-    return period
+    return year, month
+
+
+def year_month(value: object) -> tuple[int, int]:
+    """Read one month from any accepted spelling as (year, month), without loading pandas.
+
+    The quick commands (`tracker select`, `tracker refresh`) need only this. A pandas value
+    can only be handed in once pandas is loaded, so it is looked for only then.
+    Raises PeriodError naming the value seen and the accepted spellings.
+    """
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        if isinstance(value, pd.Period):
+            monthly = value.asfreq("M")
+            return monthly.year, monthly.month
+        if value is pd.NaT:
+            raise PeriodError("the period is blank.")
+    if isinstance(value, dt.datetime | dt.date):
+        return _checked_month(value.year, value.month, value)
+    if value is None or isinstance(value, bool | int | float):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            raise PeriodError("the period is blank.")
+        raise PeriodError(f"{_shown(value)} is a bare number, not a month.")
+    text = str(value).strip().lstrip("\ufeff")
+    if not text:
+        raise PeriodError("the period is blank.")
+    if match := _ISO_MONTH.match(text):
+        return _checked_month(int(match[1]), int(match[2]), value)
+    if match := _ISO_DATE.match(text):
+        return _checked_day(int(match[1]), int(match[2]), int(match[3]), value)
+    if match := _SLASH_MONTH.match(text):
+        return _checked_month(int(match[2]), int(match[1]), value)
+    if match := _UK_DATE.match(text):
+        return _checked_day(int(match[3]), int(match[2]), int(match[1]), value)
+    if match := _NAMED.match(text):
+        number = _MONTHS.get(match[1].lower())
+        if number is not None:
+            return _checked_month(int(match[2]), number, value)
+    raise PeriodError(f"{_shown(text)} is not a month we can read.")
+
+
+def month_text(value: object) -> str:
+    """The store's spelling of a month, 'YYYY-MM', from any accepted spelling (no pandas)."""
+    year, month = year_month(value)
+    return f"{year:04d}-{month:02d}"
 
 
 def parse_period(value: object) -> pd.Period:
@@ -63,32 +111,10 @@ def parse_period(value: object) -> pd.Period:
 
     Raises PeriodError naming the value seen and the accepted spellings.
     """
-    if isinstance(value, pd.Period):
-        return value.asfreq("M")
-    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
-        if pd.isna(value):
-            raise PeriodError("the period is blank.")
-        return _month(value.year, value.month, value)
-    if value is None or isinstance(value, bool | int | float):
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            raise PeriodError("the period is blank.")
-        raise PeriodError(f"{_shown(value)} is a bare number, not a month.")
-    text = str(value).strip().lstrip("\ufeff")
-    if not text:
-        raise PeriodError("the period is blank.")
-    if match := _ISO_MONTH.match(text):
-        return _month(int(match[1]), int(match[2]), value)
-    if match := _ISO_DATE.match(text):
-        return _checked_day(int(match[1]), int(match[2]), int(match[3]), value)
-    if match := _SLASH_MONTH.match(text):
-        return _month(int(match[2]), int(match[1]), value)
-    if match := _UK_DATE.match(text):
-        return _checked_day(int(match[3]), int(match[2]), int(match[1]), value)
-    if match := _NAMED.match(text):
-        number = _MONTHS.get(match[1].lower())
-        if number is not None:
-            return _month(int(match[2]), number, value)
-    raise PeriodError(f"{_shown(text)} is not a month we can read.")
+    import pandas as pd
+
+    year, month = year_month(value)
+    return pd.Period(year=year, month=month, freq="M")
 
 
 def try_parse_period(value: object) -> pd.Period | None:
@@ -101,7 +127,7 @@ def try_parse_period(value: object) -> pd.Period | None:
 
 def format_period(value: object) -> str:
     """The store's spelling of a month: 'YYYY-MM'."""
-    return parse_period(value).strftime("%Y-%m")
+    return month_text(value)
 
 
 def period_in_name(path: Path | str) -> pd.Period | None:
@@ -112,14 +138,13 @@ def period_in_name(path: Path | str) -> pd.Period | None:
         if found:
             year, month = found[-1]
             if 1 <= int(month) <= 12:
-                return pd.Period(year=int(year), month=int(month), freq="M")
+                return parse_period(f"{year}-{month}")
     return None
 
 
 def current_month(today: dt.date | None = None) -> pd.Period:
     """The month containing today (injectable so tests do not depend on the clock)."""
-    today = today or dt.date.today()
-    return pd.Period(year=today.year, month=today.month, freq="M")
+    return parse_period(today or dt.date.today())
 
 
 def read_day(value: object) -> dt.date | None:
@@ -132,3 +157,20 @@ def read_day(value: object) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         return None
+
+
+def last_day(value: object) -> dt.date:
+    """The last day of a month given in any accepted spelling."""
+    year, month = year_month(value)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, moved back to the month's last day where it has no such day.
+
+    31 August plus six months is 28 (or 29) February, as a calendar reader would count it.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

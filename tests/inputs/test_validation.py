@@ -6,7 +6,8 @@ import pytest
 from ingest_files import CATALOGUE, write_csv, write_long_xlsx, write_wide_xlsx
 
 from helpers.inputs.catalogue import load_catalogue
-from helpers.inputs.validation import Problem, validate_file, validate_paths
+from helpers.inputs.problems import Problem
+from helpers.inputs.validation import validate_file, validate_paths
 
 TODAY = dt.date(2026, 11, 25)
 

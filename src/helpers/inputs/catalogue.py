@@ -260,7 +260,7 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
 
 def _annex_a(raw: object, unit: str, path: Path, where: str) -> AnnexA:
     """Check an `annex_a:` entry against the rules that exist (list, unit and kind must agree)."""
-    from helpers.inputs.annex_a.rules import RULES
+    from helpers.inputs.annex_a.rulebook import RULES
 
     if not isinstance(raw, dict):
         raise _fail(

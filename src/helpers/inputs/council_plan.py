@@ -22,7 +22,7 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.catalogue import Catalogue
-from helpers.inputs.validation import Problem, describe
+from helpers.inputs.problems import Problem, describe
 
 FILE_NAME = "council_plan.csv"
 COLUMNS = ("quarter", "council_plan_ref", "measure_id", "published_value", "report_date")

@@ -32,7 +32,8 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.catalogue import Catalogue
-from helpers.inputs.validation import CheckedFile, Problem, check_paths
+from helpers.inputs.problems import Problem
+from helpers.inputs.validation import CheckedFile, check_paths
 from helpers.periods import format_period
 
 DEFAULT_LOCK_TIMEOUT = 120.0

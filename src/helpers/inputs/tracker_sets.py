@@ -14,13 +14,12 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from helpers import paths
 from helpers.inputs.catalogue import Catalogue
-from helpers.inputs.validation import Problem, describe
-from helpers.periods import read_day
+from helpers.inputs.problems import Problem, describe
+from helpers.periods import last_day, read_day
 
 FILE_NAME = "tracker_sets.yml"
 FIELDS = ("from", "agreed_by", "next_review", "measures")
@@ -244,6 +243,6 @@ def read_tracker_sets(
 
 def set_in_force(sets: list[TrackerSet], period: str) -> TrackerSet:
     """The set in force in the month: the latest that started by its last day, else the first."""
-    month_end = pd.Period(period, "M").end_time.date()
+    month_end = last_day(period)
     started = [s for s in sets if s.start <= month_end]
     return started[-1] if started else sets[0]

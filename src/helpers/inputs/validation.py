@@ -17,47 +17,12 @@ import pandas as pd
 
 from helpers.inputs.catalogue import Catalogue, Measure, load_catalogue
 from helpers.inputs.extracts import Extract, ExtractError, Issue, find_extracts, read_extract
+from helpers.inputs.problems import Problem
 from helpers.periods import current_month
 
 #: Value consistency with numerator/denominator: figures are published to one decimal place.
 ABSOLUTE_TOLERANCE = 0.05
 RELATIVE_TOLERANCE = 0.001
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (or worth a look) in an extract, located and with a fix."""
-
-    file: str
-    row: int | None
-    column: str | None
-    measure_id: str | None
-    message: str
-    fix: str
-    severity: str = "error"  # "error" blocks loading, "warning" does not
-    cell: str | None = None  # spreadsheet cell (C14) for workbooks
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'" + (f" (cell {self.cell})" if self.cell else ""))
-        return f"{', '.join(where)}: {self.message} {self.fix}".strip()
-
-
-def describe(problem: Problem, row_word: str = "row", column_word: str = "column") -> str:
-    """A problem on one line, named as its file has them ('line 12, key 'from'' for YAML)."""
-    where = [problem.file]
-    if problem.row is not None:
-        where.append(f"{row_word} {problem.row}")
-    if problem.column:
-        where.append(f"{column_word} '{problem.column}'")
-    return f"{', '.join(where)}: {problem.message} {problem.fix}"
 
 
 @dataclass

@@ -234,7 +234,7 @@ def annex_a(month: MonthAnalysis, project_dir: object = None) -> str:
 
     from helpers import paths
     from helpers.inputs.annex_a.output import checks_path
-    from helpers.inputs.annex_a.rules import RULES
+    from helpers.inputs.annex_a.rulebook import RULES
 
     obs, loads = month.observations, month.loads
     if obs.empty or loads.empty or "load_id" not in obs:

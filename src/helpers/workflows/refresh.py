@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from helpers.files import replace_file
@@ -25,6 +24,7 @@ from helpers.inputs.tracker_sets import (
     read_tracker_sets,
     tracker_sets_path,
 )
+from helpers.periods import add_months
 
 MONTHS_BETWEEN_REVIEWS = 6
 
@@ -106,7 +106,7 @@ def refresh_tracker(
     )
     if not measures:
         raise RefreshError("The new set would have no measures. Keep at least one.")
-    due = (pd.Timestamp(on) + pd.DateOffset(months=MONTHS_BETWEEN_REVIEWS)).date()
+    due = add_months(on, MONTHS_BETWEEN_REVIEWS)
     entry = TrackerSet(on, measures, " ".join(agreed_by.split()), due)
     text = path.read_text(encoding="utf-8")
     new_text = (text if text.endswith("\n") else text + "\n") + _entry_text(entry)

@@ -31,7 +31,7 @@ from helpers.inputs.annex_a.values import (
     read_yes_no,
 )
 from helpers.inputs.annex_a.workbook import Sheet, Workbook
-from helpers.inputs.validation import Problem
+from helpers.inputs.problems import Problem
 
 CODE_READERS: dict[str, tuple[Callable[[object], Any], str]] = {
     "nfa": (read_yes_no, "Yes or No (with or without the list letter, e.g. 'a) Yes', 'Y')"),

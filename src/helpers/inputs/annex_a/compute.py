@@ -16,10 +16,10 @@ import pandas as pd
 
 from helpers import paths
 from helpers.inputs.annex_a.checks import check_workbook
-from helpers.inputs.annex_a.rules import RULES, Context
+from helpers.inputs.annex_a.rules import COMPUTE, Context
 from helpers.inputs.annex_a.workbook import read_workbook
 from helpers.inputs.catalogue import Catalogue
-from helpers.inputs.validation import Problem
+from helpers.inputs.problems import Problem
 
 COLUMNS = ["measure_id", "period", "value", "numerator", "denominator"]
 
@@ -128,8 +128,7 @@ def compute_annex_a(
     context = Context(checked.tables, months, extracted, population_for(population_table(root)))
     rows, notes = [], []
     for measure in measures:
-        rule = RULES[measure.annex_a.rule]
-        outcome = rule.compute(context)
+        outcome = COMPUTE[measure.annex_a.rule](context)
         notes.extend(f"{measure.id}: {note}" for note in outcome.notes)
         for figure in outcome.figures:
             rows.append(

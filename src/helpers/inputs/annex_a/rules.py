@@ -1,8 +1,9 @@
-"""The measure rules: how each catalogue measure is computed from the Annex A lists.
+"""The measure rules' computations: how each catalogue measure is made from the Annex A lists.
 
-A measure in data/measures.yml names its rule (`annex_a: {list: 4, rule: ...}`); the rule
-here says which list it reads, whether it is a monthly figure or a snapshot on the extraction
-date, the unit it gives, and in one sentence how it counts. All rules take whole calendar
+A measure in data/measures.yml names its rule (`annex_a: {list: 4, rule: ...}`); the rule's
+description (helpers.inputs.annex_a.rulebook) says which list it reads, whether it is a
+monthly figure or a snapshot on the extraction date, the unit it gives, and in one sentence
+how it counts; COMPUTE here holds the function that counts it. All rules take whole calendar
 months; "open at the month's end" means started on or before its last day and not ended on or
 before it (a plan ending on the last day is not open at the month's end).
 
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.inputs.annex_a.calendar import working_days
+from helpers.inputs.annex_a.rulebook import RULES
 
 ASSESSMENT_WD = 45
 ICPC_WD = 15
@@ -327,88 +329,32 @@ def care_leavers_suitable_19_21(ctx: Context) -> Outcome:
     return _care_leavers(ctx, 19, 21, "suitable", "Care leavers 19-21 suitably housed")
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A rule as the catalogue names it: its list, kind, unit and plain-English method."""
+#: Each rule's computation, by the name helpers.inputs.annex_a.rulebook gives it.
+COMPUTE: dict[str, Callable[[Context], Outcome]] = {
+    "contacts_in_month": contacts_in_month,
+    "referrals_nfa": referrals_nfa,
+    "referrals_repeat": referrals_repeat,
+    "referrals_rate": referrals_rate,
+    "assessments_45wd": assessments_45wd,
+    "assessments_median_wd": assessments_median,
+    "icpc_15wd": icpc_15wd,
+    "s47_rate": s47_rate,
+    "cp_starts_rate": cp_starts_rate,
+    "cp_open_rate": cp_open_rate,
+    "cp_open_2yr": cp_open_2yr,
+    "cp_repeat": cp_repeat,
+    "cp_visits_10wd": cp_visits_snapshot,
+    "cp_reviews_6m": cp_reviews_snapshot,
+    "cla_rate": cla_rate_snapshot,
+    "cla_starts_rate": cla_starts_rate,
+    "cla_ceases_rate": cla_ceases_rate,
+    "cla_visits_4wk": cla_visits_snapshot,
+    "cla_reviews_6m": cla_reviews_snapshot,
+    "care_leavers_eet_17_18": care_leavers_eet_17_18,
+    "care_leavers_eet_19_21": care_leavers_eet_19_21,
+    "care_leavers_suitable_19_21": care_leavers_suitable_19_21,
+}
 
-    name: str
-    list: int
-    unit: str
-    snapshot: bool
-    text: str
-    compute: Callable[[Context], Outcome]
-
-
-def _rules(*rules: Rule) -> dict[str, Rule]:
-    return {r.name: r for r in rules}
-
-
-RULES: dict[str, Rule] = _rules(
-    Rule("contacts_in_month", 1, "count", False,
-         "List 1 rows whose Date of Contact falls in the month.", contacts_in_month),
-    Rule("referrals_nfa", 3, "percent", False,
-         "Of List 3 referrals dated in the month, the share with Referral NFA? yes (blank "
-         "counts as no).", referrals_nfa),
-    Rule("referrals_repeat", 3, "percent", False,
-         "Of List 3 referrals dated in the month, the share whose Number of Referrals in Last "
-         "12 Months is 1 or more.", referrals_repeat),
-    Rule("referrals_rate", 3, "rate_per_10k", False,
-         "List 3 referrals in the 12 months to the month's end per 10,000 children.",
-         referrals_rate),
-    Rule("assessments_45wd", 4, "percent", False,
-         "Of List 4 assessments authorised in the month, the share authorised within 45 "
-         "working days of their start.", assessments_45wd),
-    Rule("assessments_median_wd", 4, "days", False,
-         "The median working days from start to authorisation of List 4 assessments "
-         "authorised in the month.", assessments_median),
-    Rule("icpc_15wd", 5, "percent", False,
-         "Of List 5 initial conferences held in the month, the share held within 15 working "
-         "days of the strategy discussion.", icpc_15wd),
-    Rule("s47_rate", 5, "rate_per_10k", False,
-         "List 5 section 47 enquiries (strategy discussions) in the 12 months to the month's "
-         "end per 10,000 children.", s47_rate),
-    Rule("cp_starts_rate", 7, "rate_per_10k", False,
-         "List 7 plans starting in the 12 months to the month's end per 10,000 children.",
-         cp_starts_rate),
-    Rule("cp_open_rate", 7, "rate_per_10k", False,
-         "List 7 plans open at the month's end per 10,000 children.", cp_open_rate),
-    Rule("cp_open_2yr", 7, "percent", False,
-         "Of List 7 plans open at the month's end, the share that started 2 years or more "
-         "before it.", cp_open_2yr),
-    Rule("cp_repeat", 7, "percent", False,
-         "Of List 7 plans starting in the month, the share with 1 or more previous plans.",
-         cp_repeat),
-    Rule("cp_visits_10wd", 7, "percent", True,
-         "Of List 7 plans open on the extraction date, the share whose last statutory visit "
-         "was within 10 working days before it.", cp_visits_snapshot),
-    Rule("cp_reviews_6m", 7, "percent", True,
-         "Of List 7 plans open on the extraction date and started over 3 months before it, the "
-         "share with a review conference in the 6 months before it.", cp_reviews_snapshot),
-    Rule("cla_rate", 8, "rate_per_10k", True,
-         "List 8 children looked after on the extraction date per 10,000 children.",
-         cla_rate_snapshot),
-    Rule("cla_starts_rate", 8, "rate_per_10k", False,
-         "List 8 children who started to be looked after in the 12 months to the month's end "
-         "per 10,000 children.", cla_starts_rate),
-    Rule("cla_ceases_rate", 8, "rate_per_10k", False,
-         "List 8 children who ceased to be looked after in the 12 months to the month's end "
-         "per 10,000 children.", cla_ceases_rate),
-    Rule("cla_visits_4wk", 8, "percent", True,
-         "Of List 8 children in care on the extraction date for 4 weeks or more, the share "
-         "whose last social work visit was in the 4 weeks before it.", cla_visits_snapshot),
-    Rule("cla_reviews_6m", 8, "percent", True,
-         "Of List 8 children in care on the extraction date for over 20 working days, the "
-         "share whose latest statutory review was in the 6 months before it.",
-         cla_reviews_snapshot),
-    Rule("care_leavers_eet_17_18", 9, "percent", True,
-         "Of List 9 care leavers aged 17 or 18 on the extraction date, the share whose "
-         "Activity Status is in education, employment or training (F1-F3, P1-P3).",
-         care_leavers_eet_17_18),
-    Rule("care_leavers_eet_19_21", 9, "percent", True,
-         "Of List 9 care leavers aged 19 to 21 on the extraction date, the share whose "
-         "Activity Status is in education, employment or training (F1-F3, P1-P3).",
-         care_leavers_eet_19_21),
-    Rule("care_leavers_suitable_19_21", 9, "percent", True,
-         "Of List 9 care leavers aged 19 to 21 on the extraction date, the share whose "
-         "accommodation is recorded as suitable.", care_leavers_suitable_19_21),
-)  # fmt: skip
+_unmatched = set(COMPUTE) ^ set(RULES)
+if _unmatched:  # a rule described but not computed, or computed but not described
+    raise RuntimeError(f"Annex A rules without both a description and a computation: {_unmatched}")
