@@ -179,8 +179,8 @@ def analyse_month(
     store, catalogue: Catalogue, period: str, root: Path | None = None, as_of: object = None
 ) -> MonthAnalysis:
     """Run every check for every measure for the month (with the figures loaded by `as_of`)."""
-    # Imported here so notebooks that only read a computed month never load statsmodels.
-    from helpers.analysis.verdict import month_verdicts, spc_points
+    from helpers.analysis.chance import chance_estimate, chance_probabilities
+    from helpers.analysis.verdict import measure_evidence, month_verdicts, spc_points
 
     observations = store.observations(until=period, as_of=as_of)
     changes = read_process_changes(root)
@@ -189,19 +189,29 @@ def analyse_month(
     points = spc_points(observations, catalogue, changes, until=period)
     in_force = tracker_set_for(catalogue, period, root)
     tracked = set(in_force.measures) if in_force else set()
-    from helpers.analysis.chance import chance_estimate, chance_probabilities
 
-    # The chance simulation needs only the points: it runs in a second process (forked, so it
-    # starts with everything loaded) while this one works out the verdicts.
+    # Two cores, three independent pieces of work. Forked processes start with everything this
+    # one has loaded: the chance simulation (it needs only the points) starts before statsmodels
+    # is imported, so it runs while this process imports it; a second process, forked after the
+    # import, works out every other measure's evidence while this one does the rest.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        simulated = pool.submit(
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as chance_pool:
+        simulated = chance_pool.submit(
             chance_probabilities,
             points,
             [m for m in catalogue.ids if m in tracked],
             changes,
             period,
         )
+        import helpers.stats  # noqa: F401  (statsmodels, before the second fork)
+
+        ids = list(catalogue.ids)
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as evidence_pool:
+            shared = evidence_pool.submit(
+                measure_evidence, observations, points, catalogue, period, ids[1::2]
+            )
+            evidence = measure_evidence(observations, points, catalogue, period, ids[0::2])
+            evidence.update(shared.result())
         verdicts = month_verdicts(
             observations,
             points,
@@ -209,6 +219,7 @@ def analyse_month(
             period,
             benchmarks,
             tracker_ids=in_force.measures if in_force else (),
+            evidence=evidence,
         )
         probabilities, shapes = simulated.result()
     chance = chance_estimate(probabilities, shapes, verdicts)

@@ -9,7 +9,8 @@ benchmarks, and a one-sentence plain-English reading for members.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,9 @@ from helpers.inputs.catalogue import Catalogue, Measure
 from helpers.spc import ptd_spc
 from helpers.spc.icons import assurance_icon, assurance_when_limits, variation_icon
 from helpers.spc.options import direction_code
-from helpers.stats import bh_adjust, evidence_for, seasonally_adjusted
+
+# helpers.stats (statsmodels, scipy.stats: about a second to import) is imported inside the
+# functions that need it, so the SPC points and the chance simulation can start without it.
 
 #: Plain words for the SPC rule that flagged a point.
 RULE_WORDS = {
@@ -202,6 +205,8 @@ def _seasonal_check(
     frame: pd.DataFrame, measure: Measure, period: str
 ) -> tuple[str | None, str | None]:
     """For a strongly seasonal measure, the verdict on the seasonally adjusted series."""
+    from helpers.stats import seasonally_adjusted
+
     series = pd.Series(
         frame["value"].to_numpy(float), index=pd.PeriodIndex(frame["period"], freq="M")
     )
@@ -221,6 +226,83 @@ def _seasonal_check(
     return str(last["point_type"]), f"This measure is strongly seasonal; {words}"
 
 
+def _until(observations: pd.DataFrame, period: str) -> pd.DataFrame:
+    obs = _with_dates(observations)
+    return obs[obs["period"] <= period]
+
+
+def _measure_inputs(
+    obs: pd.DataFrame, points: pd.DataFrame, measure_id: str, month_date: pd.Timestamp
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series | None]:
+    """A measure's figures (by month), its SPC points, and its point for the pack's month."""
+    frame = obs[obs["measure_id"] == measure_id].sort_values("period")
+    pts = points[points["facet"] == measure_id]
+    point = pts[pd.to_datetime(pts["date"]) == month_date]
+    return frame, pts, (point.iloc[0] if len(point) else None)
+
+
+def _value_in(frame: pd.DataFrame, period: str) -> float:
+    this = frame[frame["period"] == period]
+    return float(this["value"].iloc[0]) if len(this) else math.nan
+
+
+@dataclass(frozen=True)
+class MeasureEvidence:
+    """A measure's statsmodels checks for the verdict row, and its seasonally adjusted verdict."""
+
+    numbers: dict[str, object] = field(default_factory=dict)
+    text: str = "Too few months for the statistical checks."
+    seasonal_type: str | None = None
+    seasonal_note: str | None = None
+
+
+def measure_evidence(
+    observations: pd.DataFrame,
+    points: pd.DataFrame,
+    catalogue: Catalogue,
+    period: str,
+    ids: Iterable[str] | None = None,
+) -> dict[str, MeasureEvidence]:
+    """The statsmodels evidence for each measure (all, or `ids`): the costly part of the verdicts.
+
+    Each measure's evidence depends only on its own figures, so the month's analysis can work
+    out one share in a second process while this one works out the rest.
+    """
+    from helpers.stats import evidence_for
+
+    wanted = set(catalogue.ids if ids is None else ids)
+    obs = _until(observations, period)
+    month_date = pd.Period(period, "M").to_timestamp()
+    found: dict[str, MeasureEvidence] = {}
+    for measure in catalogue.measures.values():
+        if measure.id not in wanted:
+            continue
+        frame, pts, point = _measure_inputs(obs, points, measure.id, month_date)
+        if len(frame) < 3:
+            found[measure.id] = MeasureEvidence()
+            continue
+        start = None
+        if point is not None:
+            group = pts[pts["rebase_group"] == point["rebase_group"]]
+            start = pd.Timestamp(group["date"].min()).to_period("M")
+        evidence = evidence_for(
+            frame[["period", "value", "numerator", "denominator"]], measure, trend_start=start
+        )
+        seasonal_type, seasonal_note = None, None
+        latest = _value_in(frame, period)
+        seasonal = evidence.numbers.get("strongly_seasonal") is True
+        if seasonal and len(frame) >= SEASONAL_MIN_MONTHS and not math.isnan(latest):
+            seasonal_type, seasonal_note = _seasonal_check(frame, measure, period)
+        found[measure.id] = MeasureEvidence(
+            # latest_value here is the pack month's figure; the evidence's is the last one.
+            {k: x for k, x in evidence.numbers.items() if k != "latest_value"},
+            "\n".join(evidence.sentences),
+            seasonal_type,
+            seasonal_note,
+        )
+    return found
+
+
 def month_verdicts(
     observations: pd.DataFrame,
     points: pd.DataFrame,
@@ -228,21 +310,26 @@ def month_verdicts(
     period: str,
     benchmarks: pd.DataFrame,
     tracker_ids: Iterable[str] = (),
+    evidence: Mapping[str, MeasureEvidence] | None = None,
 ) -> pd.DataFrame:
     """The verdict table for `period`: one row per catalogue measure, in catalogue order.
 
     `tracker_ids` are the measures of the tracker set in force in the month (the `tracker` column).
+    `evidence`: measure_evidence for every measure, when worked out beforehand (the month's
+    analysis splits it between two processes); by default it is worked out here.
     """
+    from helpers.stats import bh_adjust
+
     tracked = set(tracker_ids)
-    obs = _with_dates(observations)
-    obs = obs[obs["period"] <= period]
+    obs = _until(observations, period)
     month_date = pd.Period(period, "M").to_timestamp()
     prev_period = str(pd.Period(period, "M") - 1)
     period_name = month_date.strftime("%B %Y")
+    if evidence is None:
+        evidence = measure_evidence(observations, points, catalogue, period)
     rows = []
     for measure in catalogue.measures.values():
-        frame = obs[obs["measure_id"] == measure.id].sort_values("period")
-        pts = points[points["facet"] == measure.id]
+        frame, pts, point = _measure_inputs(obs, points, measure.id, month_date)
         row: dict[str, object] = {
             "measure_id": measure.id,
             "short_title": measure.short_title,
@@ -254,12 +341,8 @@ def month_verdicts(
             "council_plan_ref": measure.council_plan_ref,
             "period": period,
         }
-        this = frame[frame["period"] == period]
-        before = frame[frame["period"] == prev_period]
-        latest = float(this["value"].iloc[0]) if len(this) else math.nan
-        previous = float(before["value"].iloc[0]) if len(before) else math.nan
-        point = pts[pd.to_datetime(pts["date"]) == month_date]
-        point = point.iloc[0] if len(point) else None
+        latest = _value_in(frame, period)
+        previous = _value_in(frame, prev_period)
         flagged = bool(point is not None and point["special_cause_flag"] and not math.isnan(latest))
         rule = str(point["special_cause_type"]) if point is not None else None
         point_type = str(point["point_type"]) if point is not None else None
@@ -289,24 +372,11 @@ def month_verdicts(
             point_type if flagged else "common_cause", direction
         )
         row["assurance_icon"] = _assurance_name(measure, lpl, upl)
-        seasonal_type, seasonal_note = None, None
-        if len(frame) >= 3:
-            start = None
-            if point is not None:
-                group = pts[pts["rebase_group"] == point["rebase_group"]]
-                start = pd.Timestamp(group["date"].min()).to_period("M")
-            evidence = evidence_for(
-                frame[["period", "value", "numerator", "denominator"]], measure, trend_start=start
-            )
-            # latest_value here is the pack month's figure; the evidence's is the last one.
-            row.update({k: x for k, x in evidence.numbers.items() if k != "latest_value"})
-            row["evidence"] = "\n".join(evidence.sentences)
-            seasonal = evidence.numbers.get("strongly_seasonal") is True
-            if seasonal and len(frame) >= SEASONAL_MIN_MONTHS and not math.isnan(latest):
-                seasonal_type, seasonal_note = _seasonal_check(frame, measure, period)
-        else:
-            row["evidence"] = "Too few months for the statistical checks."
-        row["seasonally_adjusted_point_type"] = seasonal_type
+        found = evidence[measure.id]
+        row.update(found.numbers)
+        row["evidence"] = found.text
+        seasonal_note = found.seasonal_note
+        row["seasonally_adjusted_point_type"] = found.seasonal_type
         row["sentence"] = reading(
             measure, latest, previous, period_name, flagged, rule, point_type, seasonal_note
         )

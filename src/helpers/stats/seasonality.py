@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from statsmodels.tsa.seasonal import STL
 
 from helpers.stats import _series
@@ -46,7 +47,7 @@ CONFIRM_ALPHA = 0.01
 def _design(n: int, period: int) -> tuple[np.ndarray, np.ndarray]:
     """A straight-line trend, and the same plus period - 1 month-of-year indicator columns."""
     t = np.arange(n, dtype=float)
-    trend = sm.add_constant(t)
+    trend = add_constant(t)
     months = np.column_stack([(t % period == k).astype(float) for k in range(1, period)])
     return trend, np.column_stack([trend, months])
 
@@ -59,7 +60,7 @@ def month_effects(values: np.ndarray, period: int = 12) -> np.ndarray:
     """
     y = np.asarray(values, dtype=float)
     _, full = _design(len(y), period)
-    beta = sm.OLS(y, full).fit().params
+    beta = OLS(y, full).fit().params
     effects = np.concatenate([[0.0], beta[2:]])  # the first month of the stretch is the base
     effects -= effects.mean()
     return effects[np.arange(len(y)) % period]
@@ -73,10 +74,10 @@ def month_of_year_p_value(values: np.ndarray, period: int = 12) -> float:
     """
     y = np.asarray(values, dtype=float)
     trend, design = _design(len(y), period)
-    full = sm.OLS(y, design).fit()
+    full = OLS(y, design).fit()
     if full.df_resid < 1:
         return float("nan")
-    _, p_value, _ = full.compare_f_test(sm.OLS(y, trend).fit())
+    _, p_value, _ = full.compare_f_test(OLS(y, trend).fit())
     return float(p_value)
 
 

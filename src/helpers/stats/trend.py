@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from helpers.stats import _series
 from helpers.stats.wording import ALPHA, chance, fmt_change, judgement
@@ -89,7 +90,7 @@ def trend_slope(
             NAN, NAN, NAN, NAN, False, n, 0, first, last, f"No trend estimated: {reason}.", reason
         )
     lags = maxlags if maxlags is not None else newey_west_lags(n)
-    fit = sm.OLS(y, sm.add_constant(x)).fit(
+    fit = OLS(y, add_constant(x)).fit(
         cov_type="HAC",
         cov_kwds={"maxlags": lags, "use_correction": small_sample},
         use_t=small_sample,
