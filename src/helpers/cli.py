@@ -621,6 +621,14 @@ def build(
         str | None,
         typer.Option("--as-of", help="Use only the figures loaded by this time (UTC, ISO 8601)."),
     ] = None,
+    fresh_kernels: Annotated[
+        bool,
+        typer.Option(
+            "--fresh-kernels",
+            help="A new kernel for every chapter notebook (slower), instead of one per worker "
+            "wiped between chapters.",
+        ),
+    ] = False,
 ) -> None:
     """Build the month's pack into output/<period>/: notebooks, then HTML and PDF with Quarto.
 
@@ -671,6 +679,7 @@ def build(
                 on_progress=on_progress,
                 as_of=as_of,
                 as_published=as_published,
+                fresh_kernels=fresh_kernels,
             )
         except (BuildError, ChapterError, CatalogueError, PeriodError, StoreBusy) as exc:
             progress.stop()

@@ -263,3 +263,29 @@ def test_rebuild_replaces_only_that_month(tmp_path: Path, demo_store: Path) -> N
     assert json.loads((output / DEMO_PERIOD / "manifest.json").read_text())["period"] == DEMO_PERIOD
     glance = markdown_outputs(output / "2026-09" / "notebooks" / "index.ipynb")
     assert "September 2026" in glance
+
+
+def test_chapters_from_reused_kernels_match_chapters_from_fresh_ones(
+    demo_pack, demo_store, tmp_path
+) -> None:
+    """The speed-up (one kernel per worker, wiped between chapters) changes no chapter: the demo
+    month built with a new kernel for every chapter, as papermill does by default, gives the
+    same Markdown, chapter by chapter."""
+    fresh = build_pack(
+        DEMO_PERIOD,
+        root=ROOT,
+        store_path=demo_store,
+        output=tmp_path / "output",
+        render=False,
+        fresh_kernels=True,
+    )
+    reused = sorted((demo_pack.folder / "notebooks").glob("*.ipynb"))
+    assert len(reused) >= 10
+    assert [p.name for p in reused] == sorted(
+        p.name for p in (fresh.folder / "notebooks").glob("*.ipynb")
+    )
+    for chapter in reused:
+        expected = markdown_outputs(fresh.folder / "notebooks" / chapter.name)
+        assert markdown_outputs(chapter) == expected, chapter.name
+        assert len(expected) > 300, f"{chapter.name} shows almost nothing"
+    assert json.loads((fresh.folder / "manifest.json").read_text())["parameters"]["fresh_kernels"]

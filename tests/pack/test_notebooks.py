@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.pack.notebooks import NotebookError, run_notebook
+from helpers.pack.notebooks import ChapterKernels, NotebookError, run_notebook
 
 
 def notebook(path: Path, *cells: str) -> Path:
@@ -71,3 +71,65 @@ def test_parallel_chapters_each_run_in_their_folder_and_leave_ours_alone(tmp_pat
     for folder in folders:
         assert (folder / "written-here.txt").read_text() == folder.name
     assert not (Path(before) / "written-here.txt").exists()
+
+
+def _printed(path: Path) -> list[str]:
+    out = nbformat.read(path, as_version=4)
+    return out.cells[-1].outputs[0]["text"].split()
+
+
+def test_a_reused_kernel_gives_each_chapter_a_clean_start(tmp_path: Path) -> None:
+    """Names, the working folder and the cell counter are as a new kernel has them; the
+    modules a chapter imported stay loaded (that is what reuse saves)."""
+    (tmp_path / "probe_module.py").write_text("LOADED = True\n")
+    first = notebook(
+        tmp_path / "first.ipynb",
+        "import os, sys\nsys.path.insert(0, answer)\nimport probe_module\nleftover = 1",
+        "os.chdir('/')",
+    )
+    second = notebook(
+        tmp_path / "second.ipynb",
+        "import os, sys\nprint('leftover' in globals(), 'probe_module' in sys.modules, "
+        "os.getcwd() == answer)",
+    )
+    with ChapterKernels(tmp_path) as kernels:
+        run_notebook(
+            first, tmp_path / "out1.ipynb", {"answer": str(tmp_path)}, tmp_path, None, kernels
+        )
+        run_notebook(
+            second, tmp_path / "out2.ipynb", {"answer": str(tmp_path)}, tmp_path, None, kernels
+        )
+        assert kernels.started == 1
+    assert _printed(tmp_path / "out2.ipynb") == ["False", "True", "True"]
+    counts = [
+        c.execution_count
+        for c in nbformat.read(tmp_path / "out2.ipynb", as_version=4).cells
+        if c.cell_type == "code"
+    ]
+    fresh = tmp_path / "fresh.ipynb"
+    run_notebook(second, fresh, {"answer": str(tmp_path)}, tmp_path)
+    assert counts == [
+        c.execution_count for c in nbformat.read(fresh, as_version=4).cells if c.cell_type == "code"
+    ]
+    assert counts[0] == 1
+
+
+def test_a_kernel_that_died_is_replaced_for_the_next_chapter(tmp_path: Path) -> None:
+    dying = notebook(tmp_path / "dying.ipynb", "import os\nos._exit(1)")
+    after = notebook(tmp_path / "after.ipynb", "print('ran', answer)")
+    with ChapterKernels(tmp_path) as kernels:
+        with pytest.raises(NotebookError) as failure:
+            run_notebook(dying, tmp_path / "out1.ipynb", {}, tmp_path, None, kernels)
+        assert "dying.ipynb" in str(failure.value)
+        run_notebook(after, tmp_path / "out2.ipynb", {"answer": 7}, tmp_path, None, kernels)
+        assert kernels.started == 2
+    assert _printed(tmp_path / "out2.ipynb") == ["ran", "7"]
+
+
+def test_fresh_kernels_start_one_per_chapter(tmp_path: Path) -> None:
+    source = notebook(tmp_path / "in.ipynb", "print(answer)")
+    with ChapterKernels(tmp_path, fresh=True) as kernels:
+        for i in range(2):
+            run_notebook(source, tmp_path / f"out{i}.ipynb", {"answer": i}, tmp_path, None, kernels)
+        assert kernels.started == 0  # papermill started and stopped each chapter's own
+    assert _printed(tmp_path / "out1.ipynb") == ["1"]

@@ -221,6 +221,7 @@ def _run_notebooks(
     output: Path,
     workers: int,
     on_progress: ProgressHook,
+    fresh_kernels: bool = False,
 ) -> None:
     """Execute every chapter notebook (a few at a time); any failure stops the build."""
     for chapter in plan:
@@ -229,7 +230,10 @@ def _run_notebooks(
     runs = [c for c in plan if c.executes]
     on_progress("notebooks", f"running {len(runs)} chapter notebooks")
     failures: list[notebooks.NotebookError] = []
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    with (
+        notebooks.ChapterKernels(stage, fresh=fresh_kernels) as kernels,
+        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
+    ):
         futures = {
             pool.submit(
                 notebooks.run_notebook,
@@ -238,6 +242,7 @@ def _run_notebooks(
                 {**parameters, **chapter.parameters},
                 stage,
                 chapter.title,
+                kernels,
             ): chapter
             for chapter in runs
         }
@@ -296,6 +301,7 @@ def build_pack(
     on_progress: ProgressHook = _noop,
     as_of: object = None,
     as_published: bool = False,
+    fresh_kernels: bool = False,
 ) -> BuildResult:
     """Build the pack for `period` (default: the latest month in the store).
 
@@ -303,6 +309,8 @@ def build_pack(
     is built and the result says it is up to date; `force` builds it all the same.
     as_of: use only the figures loaded by that UTC time; as_published: the time recorded in the
     month's published manifest, so the rebuilt month's data equal the published pack's.
+    fresh_kernels: a new kernel for every chapter instead of one reused per worker
+    (helpers.pack.notebooks.ChapterKernels); the chapters come out the same either way.
     """
     root = root or paths.project_root()
     output = output or paths.output_dir(root)
@@ -400,7 +408,7 @@ def build_pack(
 
         t0 = time.perf_counter()
         parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
-        _run_notebooks(plan, stage, parameters, output, workers, on_progress)
+        _run_notebooks(plan, stage, parameters, output, workers, on_progress, fresh_kernels)
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
 
         quarto_version = found.version if found else None
@@ -438,6 +446,7 @@ def build_pack(
                 "workers": workers,
                 "as_of": used["as_of"],
                 "as_published": as_published,
+                "fresh_kernels": fresh_kernels,
             },
             inputs=input_hashes,
             stages=stages,

@@ -3,17 +3,23 @@
 The kernel is the project's own Python (the `python3` kernel that ipykernel installs in the
 environment). After a run, the injected-parameters cell is tagged `remove-cell` so Quarto drops
 it from the HTML and the PDF. A failing cell stops the build and is reported with its source.
+Chapters run in kernels that are started once per worker and reused (ChapterKernels).
 """
 
 from __future__ import annotations
 
+import asyncio
+import queue
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
 
 KERNEL = "python3"
 HIDDEN_TAGS = ("injected-parameters", "parameters")
@@ -70,12 +76,161 @@ def _first_error(path: Path) -> tuple[int | None, str, str]:
     return None, "unknown error", ""
 
 
+#: Extra arguments for every kernel: it logs a TCP warning on start and an interrupt on shutdown;
+#: cell errors are still caught from the notebook itself.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Run silently before each chapter in a reused kernel: what a new kernel would give it.
+_FRESH_START = """
+get_ipython().reset(new_session=True)
+__import__("os").chdir({cwd!r})
+"""
+
+
+class _ChapterClient(AsyncKernelClient):
+    """A kernel client for the chapters: quicker to declare the kernel ready, and closed after.
+
+    jupyter_client's wait_for_ready ends by waiting until IOPub has been quiet for 0.2 s, to
+    drop the status messages of its own kernel_info requests. nbclient (and _run_quietly) match
+    every message to the request it answers, so those leftovers are ignored anyway; here the
+    kernel is ready once a kernel_info reply and an IOPub message (so IOPub is connected and no
+    output can be missed) have both arrived. nbclient leaves the channels of a kernel it did not
+    start open, so the manager remembers its clients and ChapterKernels closes them.
+    """
+
+    def start_channels(self, *args: Any, **kwargs: Any) -> None:
+        super().start_channels(*args, **kwargs)
+        opened = getattr(self.parent, "chapter_clients", None)
+        if opened is not None:
+            opened.append(self)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        while True:
+            reply = await self.reply_to(self.kernel_info(), timeout=1.0)
+            if reply is not None:
+                try:
+                    await self.get_iopub_msg(timeout=0.2)
+                except queue.Empty:
+                    pass  # IOPub not connected yet: ask again
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self.is_alive():
+                raise RuntimeError("the kernel died before it replied")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the kernel did not reply within {timeout} s")
+
+    async def reply_to(self, msg_id: str, timeout: float) -> dict[str, Any] | None:
+        """The shell reply to the request `msg_id`, or None if none came within `timeout`."""
+        until = time.monotonic() + timeout
+        while (left := until - time.monotonic()) > 0:
+            try:
+                reply = await self.get_shell_msg(timeout=left)
+            except queue.Empty:
+                return None
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+        return None
+
+
+class ChapterKernels:
+    """One kernel per worker thread, reused from chapter to chapter.
+
+    A new kernel costs about a second before a chapter's first cell runs (the process starts,
+    then imports pandas and the helpers), paid twelve times a month. Here each worker starts
+    one kernel, and before every chapter the kernel is wiped as IPython does for a new session
+    (every name deleted, the cell counter back to 1) and put back in the pack folder. A chapter
+    therefore sees what a new kernel would show it, except that the modules it imports are
+    already loaded. A kernel that died is replaced. With `fresh`, every chapter gets a new
+    kernel of its own, as papermill does by default (`tracker build --fresh-kernels`).
+    """
+
+    def __init__(self, cwd: Path, fresh: bool = False, startup_timeout: float = 60) -> None:
+        self.cwd = str(Path(cwd).resolve())
+        self.fresh = fresh
+        self.startup_timeout = startup_timeout
+        self._kernels: dict[int, AsyncKernelManager] = {}
+        self._lock = threading.Lock()
+        self.started = 0  # kernels started, for the build log
+
+    def __enter__(self) -> ChapterKernels:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def for_chapter(self) -> AsyncKernelManager | None:
+        """This thread's kernel, wiped and ready for a chapter (None: papermill starts one)."""
+        if self.fresh:
+            return None
+        key = threading.get_ident()
+        with self._lock:
+            km = self._kernels.get(key)
+        if km is None or not asyncio.run(km.is_alive()):
+            if km is not None:
+                self._stop(km)
+            km = AsyncKernelManager(kernel_name=KERNEL, client_class=f"{__name__}._ChapterClient")
+            km.chapter_clients = []
+            asyncio.run(km.start_kernel(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS))
+            with self._lock:
+                self._kernels[key] = km
+                self.started += 1
+        asyncio.run(self._run_quietly(km, _FRESH_START.format(cwd=self.cwd)))
+        return km
+
+    async def _run_quietly(self, km: AsyncKernelManager, code: str) -> None:
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            reply = await kc.reply_to(msg_id, timeout=self.startup_timeout)
+            if reply is None or reply["content"]["status"] != "ok":
+                content = reply["content"] if reply else {"ename": "no reply", "evalue": ""}
+                raise RuntimeError(
+                    f"the kernel could not be reset: {content.get('ename')}: "
+                    f"{content.get('evalue')}"
+                )
+        finally:
+            kc.stop_channels()
+            km.chapter_clients.remove(kc)
+
+    @staticmethod
+    def chapter_done(km: AsyncKernelManager | None) -> None:
+        """Close the channels the chapter's run opened (the kernel itself stays for the next)."""
+        for client in getattr(km, "chapter_clients", []):
+            client.stop_channels()
+        if km is not None:
+            km.chapter_clients = []
+
+    def _stop(self, km: AsyncKernelManager) -> None:
+        self.chapter_done(km)
+        asyncio.run(km.shutdown_kernel(now=True))
+
+    def close(self) -> None:
+        """Stop every kernel at once (the chapters are saved: nothing is waiting on them)."""
+        with self._lock:
+            kernels, self._kernels = list(self._kernels.values()), {}
+        for km in kernels:
+            self._stop(km)
+
+
 def run_notebook(
-    source: Path, target: Path, parameters: dict[str, Any], cwd: Path, title: str | None = None
+    source: Path,
+    target: Path,
+    parameters: dict[str, Any],
+    cwd: Path,
+    title: str | None = None,
+    kernels: ChapterKernels | None = None,
 ) -> float:
-    """Execute source into target with the parameters; returns seconds taken."""
+    """Execute source into target with the parameters; returns seconds taken.
+
+    With `kernels`, the chapter runs in its worker's reused kernel; otherwise in a new one.
+    """
     started = time.perf_counter()
+    km = None
     try:
+        km = kernels.for_chapter() if kernels is not None else None
         papermill.execute_notebook(
             str(source),
             str(target),
@@ -88,12 +243,11 @@ def run_notebook(
             progress_bar=False,
             log_output=False,
             report_mode=False,
-            # The kernel logs a TCP warning on start and an interrupt on shutdown; cell errors are
-            # still caught from the notebook itself.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            # The notebook is complete and saved when its last cell ends: stop the kernel at once
-            # rather than wait for a graceful shutdown (about 0.4 s a chapter).
+            extra_arguments=KERNEL_ARGUMENTS,
+            # A kernel of its own is stopped at once when its notebook is saved rather than after
+            # a graceful shutdown (about 0.4 s a chapter); a reused one is left running.
             shutdown_kernel="immediate",
+            km=km,
         )
     except papermill.PapermillExecutionError as exc:
         index, error, cell_source = (
@@ -103,6 +257,8 @@ def run_notebook(
         raise NotebookError(target, index, error, cell_source, source) from None
     except Exception as exc:  # kernel died, notebook unreadable: still a chapter failure
         raise NotebookError(target, None, f"{type(exc).__name__}: {exc}", "", source) from None
+    finally:
+        ChapterKernels.chapter_done(km)
     hide_parameter_cells(target, title)
     return time.perf_counter() - started
 
