@@ -29,7 +29,7 @@ from helpers.pack.build import build_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACKER = Path(sys.executable).with_name("tracker")
-STAGES = ("check", "statistics", "charts", "notebooks", "render", "total")
+STAGES = ("check", "statistics", "charts", "notebooks", "render", "charts_during_render", "total")
 
 
 def _timed(cmd: list[str], cwd: Path, repeat: int = 5, env: dict | None = None) -> float:

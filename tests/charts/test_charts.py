@@ -415,3 +415,35 @@ def test_format_value_units() -> None:
     assert tick_decimals([-5.0, -2.5, 0.0, 2.5]) == 1
     assert tick_decimals([0.25, 0.5]) == 2
     assert tick_decimals([1000.0, 2000.0]) == 0
+
+
+def _svg_size_pt(path: Path) -> tuple[float, float]:
+    root = ET.parse(path).getroot()
+    return float(root.get("width").removesuffix("pt")), float(root.get("height").removesuffix("pt"))
+
+
+def test_spc_chart_saved_on_its_own_canvas_in_one_drawing(tmp_path: Path) -> None:
+    """The chart leaves room for its title, icons and legend: the SVG is the canvas itself."""
+    from helpers.charts.drawing import FIGSIZE, save_svg
+
+    case = next(iter(CASES))
+    path = tmp_path / "chart.svg"
+    save_svg(spc_chart(load(case), case_measure(case)), path, fixed_canvas=True)
+    width, height = _svg_size_pt(path)
+    assert width == pytest.approx(FIGSIZE[0] * 72, abs=0.01)
+    assert height == pytest.approx(FIGSIZE[1] * 72, abs=0.01)
+
+
+def test_a_chart_reaching_past_its_canvas_is_saved_whole(tmp_path: Path) -> None:
+    """Anything past the canvas edge (here a long note beyond the right edge) is never cut off:
+    the chart is saved again with a tight bounding box that takes it in."""
+    from helpers.charts.drawing import FIGSIZE, save_svg
+
+    case = next(iter(CASES))
+    fig = spc_chart(load(case), case_measure(case))
+    fig.axes[0].annotate("a very long note " * 3, (1.0, 0.5), xycoords="axes fraction")
+    path = tmp_path / "chart.svg"
+    save_svg(fig, path, fixed_canvas=True)
+    width, _ = _svg_size_pt(path)
+    assert width > FIGSIZE[0] * 72 + 20
+    assert "a very long note" in path.read_text(encoding="utf-8")

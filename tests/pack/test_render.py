@@ -87,6 +87,24 @@ def test_every_page_has_language_alt_text_and_no_internet_dependencies(rendered:
     assert images >= 47  # one chart per measure at least
 
 
+def test_every_chart_the_pages_show_is_in_the_book(rendered: Path) -> None:
+    """The charts are drawn beside the HTML render and copied in after it: none may be missing."""
+    shown = 0
+    for page in sorted((rendered / "book").rglob("*.html")):
+        audit = PageAudit()
+        audit.feed(page.read_text(encoding="utf-8"))
+        for img in audit.images:
+            src = img.get("src") or ""
+            if src.startswith(("data:", "http")) or not src.endswith(".svg"):
+                continue
+            chart = (page.parent / src).resolve()
+            assert chart.exists(), f"{page.name} shows {src}, which is not in the book"
+            assert "<svg" in chart.read_text(encoding="utf-8")[:2000], src
+            shown += 1
+    assert shown >= 47
+    assert not (rendered / "charts").exists()  # the drawing folder and requests are not published
+
+
 def test_the_parameters_cell_and_code_are_not_shown(rendered: Path) -> None:
     for page in (rendered / "book").rglob("*.html"):
         text = page.read_text(encoding="utf-8")

@@ -7,6 +7,8 @@ same CSVs are the month's data that members can download.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +42,9 @@ FILES = {
 }
 #: The build folder's charts, drawn once by the build for every chapter to copy.
 CHARTS = "charts"
+#: Where chapters leave word of the charts they show when the build draws them after the
+#: chapters have run (helpers.pack.figures.place_charts puts each one where it was asked for).
+CHART_REQUESTS = "charts/requests"
 COUNCIL_PLAN_CHECK = "council_plan_check.csv"
 WARNING_COLUMNS = ["file", "row", "column", "measure_id", "message", "fix"]
 
@@ -71,6 +76,20 @@ class MonthAnalysis:
             return None
         path = self.pack_dir / CHARTS / f"{measure_id}.svg"
         return path if path.exists() else None
+
+    def request_chart(self, measure_id: str, path: Path) -> bool:
+        """Ask the build for the measure's chart at `path` (relative to the chapter's folder).
+
+        True when the build will draw it (its requests folder exists: the charts are drawn
+        beside the HTML render, after the chapters); False when the chapter must draw it.
+        """
+        if self.pack_dir is None or not (self.pack_dir / CHART_REQUESTS).is_dir():
+            return False
+        target = Path(path).resolve()
+        name = hashlib.sha1(str(target).encode("utf-8")).hexdigest()[:16]
+        request = self.pack_dir / CHART_REQUESTS / f"{name}.json"
+        request.write_text(json.dumps({"measure_id": measure_id, "path": str(target)}))
+        return True
 
     #: The tracker set in force in the month (from, agreed_by, next_review, measures), if any.
     tracker_set: dict | None = None

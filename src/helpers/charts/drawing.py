@@ -387,10 +387,34 @@ def _left_margin(ax: Axes) -> float:
     return min(0.2, (widest * FONT_SIZE * 0.62 + 8) / width_pt)
 
 
-def save_svg(fig: Figure, path: Path) -> None:
-    """Write a chart as the pack's SVG (text kept as text, tight bounding box) and close it."""
+#: How far (inches; half a point) a chart may reach past its canvas before it is re-saved.
+_OVERHANG = 0.5 / 72
+
+
+def save_svg(fig: Figure, path: Path, fixed_canvas: bool = False) -> None:
+    """Write a chart as the pack's SVG (text kept as text) and close it.
+
+    By default the SVG is cut to a tight bounding box. spc_chart's figures leave room for the
+    title, icons, labels and legend themselves, so with `fixed_canvas` they are saved on their
+    own canvas: one drawing, where a tight bounding box draws everything twice (about 0.1 s a
+    chart, 47 charts a month). Should anything still reach past the canvas (a very long
+    label), the chart is saved again with a tight bounding box, so nothing is ever cut off.
+    """
     import matplotlib.pyplot as plt
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="svg", bbox_inches="tight")
+    if not fixed_canvas:
+        fig.savefig(path, format="svg", bbox_inches="tight")
+        plt.close(fig)
+        return
+    fig.savefig(path, format="svg")
+    box = fig.get_tightbbox()
+    width, height = fig.get_size_inches()
+    if (
+        box.x0 < -_OVERHANG
+        or box.y0 < -_OVERHANG
+        or box.x1 > width + _OVERHANG
+        or box.y1 > height + _OVERHANG
+    ):
+        fig.savefig(path, format="svg", bbox_inches="tight")
     plt.close(fig)

@@ -84,10 +84,12 @@ def stage_copies(
     period: str,
     config: dict[str, Any],
     words: dict[str, str] | None = None,
+    kinds: tuple[str, ...] = ("html", "pdf"),
 ) -> dict[str, Path]:
-    """Make `stage/render-html` and `stage/render-pdf`, each a complete book folder."""
+    """Make `stage/render-html` and `stage/render-pdf` (or those of `kinds`), each a complete
+    book folder made from what the stage holds now."""
     copies = {}
-    for kind in ("html", "pdf"):
+    for kind in kinds:
         target = stage / f"render-{kind}"
         if target.exists():
             shutil.rmtree(target)

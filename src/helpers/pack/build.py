@@ -152,7 +152,11 @@ def _start_clinic_pdf(month, found: quarto.Quarto, stage: Path) -> threading.Thr
     def render() -> None:
         try:
             quarto.render_page(
-                found, markdown, stage / "clinic-briefing.pdf", log_path=stage / "clinic.log"
+                found,
+                markdown,
+                stage / "clinic-briefing.pdf",
+                log_path=stage / "clinic.log",
+                background=True,
             )
         except quarto.QuartoFailed as exc:
             log.warning("The clinic briefing PDF was not made: %s", exc)
@@ -279,14 +283,40 @@ def _render(
     period: str,
     config: dict,
     on_progress: ProgressHook,
-) -> None:
-    """Render the HTML book and the members' PDF, at once, with the real Quarto."""
-    on_progress("render", f"quarto {found.version}: HTML and PDF")
-    copies = book.stage_copies(root, stage, period, config, book.council_words(root))
+    measure_ids: list[str],
+    workers: int,
+) -> float:
+    """Render the HTML book and the members' PDF with the real Quarto; return the charts' time.
+
+    The HTML book takes longest and needs no chart until it is read, so it starts first; the
+    month's charts are drawn beside it (at a lower priority), put where the chapters asked for
+    them, and then the PDF, which does need them, renders on what the HTML leaves of the two
+    cores. The charts are copied into the HTML book once it is made.
+    """
+    on_progress("render", f"quarto {found.version}: HTML book, charts, then the PDF")
+    words = book.council_words(root)
+    html = book.stage_copies(root, stage, period, config, words, kinds=("html",))["html"]
+    runs = [quarto.start_render(found, html)]
     try:
-        quarto.render_books(found, list(copies.values()), log_path=stage / "build.log")
+        started = time.perf_counter()
+        drawn = figures.draw_charts(stage, root, measure_ids, workers, background=True)
+        placed = figures.place_charts(stage, root)
+        charts_seconds = time.perf_counter() - started
+        log.info("Drew %d charts beside the HTML render, placed %d", drawn, placed)
+        pdf = book.stage_copies(root, stage, period, config, words, kinds=("pdf",))["pdf"]
+        runs.append(quarto.start_render(found, pdf, background=True))
+    except BaseException:
+        for run in runs:
+            run.handle.kill()
+            run.handle.communicate()
+        raise
+    try:
+        quarto.finish_renders(runs, log_path=stage / "build.log")
     except quarto.QuartoFailed as exc:
         raise RenderFailed(f"{exc}\n\nNothing was published.") from None
+    if (stage / "figures").is_dir():
+        shutil.copytree(stage / "figures", html / "_book" / "figures", dirs_exist_ok=True)
+    return charts_seconds
 
 
 def build_pack(
@@ -400,11 +430,15 @@ def build_pack(
         write_month(month, stage / "data")
         stages["statistics"] = round(time.perf_counter() - t0, 3)
 
-        t0 = time.perf_counter()
-        on_progress("charts", "every measure's chart, two at a time")
-        drawn = figures.draw_charts(stage, root, list(catalogue.ids), workers)
-        log.info("Drew %d charts", drawn)
-        stages["charts"] = round(time.perf_counter() - t0, 3)
+        measure_ids = list(catalogue.ids)
+        if found is None:
+            t0 = time.perf_counter()
+            on_progress("charts", "every measure's chart, two at a time")
+            drawn = figures.draw_charts(stage, root, measure_ids, workers)
+            log.info("Drew %d charts", drawn)
+            stages["charts"] = round(time.perf_counter() - t0, 3)
+        else:  # drawn beside the HTML render (see _render); the chapters ask for theirs
+            figures.ask_for_charts(stage)
 
         t0 = time.perf_counter()
         parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
@@ -418,11 +452,14 @@ def build_pack(
             if month.selections:
                 clinic_pdf = _start_clinic_pdf(month, found, stage)
             try:
-                _render(found, stage, root, period, config, on_progress)
+                charts = _render(
+                    found, stage, root, period, config, on_progress, measure_ids, workers
+                )
             finally:
                 if clinic_pdf is not None:
                     clinic_pdf.join()
             stages["render"] = round(time.perf_counter() - t0, 3)
+            stages["charts_during_render"] = round(charts, 3)
 
         rendered = quarto_version is not None
         files = _arrange_outputs(stage, period, rendered)

@@ -84,32 +84,65 @@ def find_quarto() -> Quarto:
     return Quarto(path=path, version=version)
 
 
-def render_books(quarto: Quarto, project_dirs: list[Path], log_path: Path | None = None) -> None:
-    """Render each book folder to the formats in its _quarto.yml, all at once, never executing.
+def _lowered(cmd: list[str]) -> list[str]:
+    """The command at a lower scheduling priority (POSIX `nice`), where that exists."""
+    nice = shutil.which("nice")
+    return [nice, "-n", "10", *cmd] if nice else cmd
 
-    The HTML book and the members' PDF are separate copies of the month's book, so their two
-    renders run side by side (one core each) instead of one after the other in one call.
+
+@dataclass
+class RenderRun:
+    """A `quarto render` of one book folder, started and not yet waited for."""
+
+    cmd: list[str]
+    handle: subprocess.Popen
+
+
+def start_render(quarto: Quarto, project_dir: Path, background: bool = False) -> RenderRun:
+    """Start rendering a book folder to the formats in its _quarto.yml, never executing.
+
+    `background`: at a lower priority, so a render running beside it keeps its core.
     """
-    runs = []
-    for project_dir in project_dirs:
-        cmd = [quarto.path, "render", str(project_dir), "--no-execute"]
-        handle = subprocess.Popen(
-            cmd, cwd=project_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        runs.append((cmd, handle))
+    cmd = [quarto.path, "render", str(project_dir), "--no-execute"]
+    handle = subprocess.Popen(
+        _lowered(cmd) if background else cmd,
+        cwd=project_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return RenderRun(cmd, handle)
+
+
+def finish_renders(runs: list[RenderRun], log_path: Path | None = None) -> None:
+    """Wait for every render, log what each printed, and fail if any failed."""
     failures = []
-    for cmd, handle in runs:
-        stdout, stderr = handle.communicate()
+    for run in runs:
+        stdout, stderr = run.handle.communicate()
         if log_path is not None:
             with log_path.open("a", encoding="utf-8") as log:
-                log.write(f"$ {' '.join(cmd)}\n{stdout}\n{stderr}\n")
-        if handle.returncode != 0:
+                log.write(f"$ {' '.join(run.cmd)}\n{stdout}\n{stderr}\n")
+        if run.handle.returncode != 0:
             lines = (stderr or stdout).strip().splitlines()
             errors = [x for x in lines if "ERROR" in x or "Error" in x or "error:" in x][:10]
             tail = "\n".join([*errors, "...", *lines[-15:]])
-            failures.append(f"{cmd[2]} (exit {handle.returncode}):\n{tail}")
+            failures.append(f"{run.cmd[2]} (exit {run.handle.returncode}):\n{tail}")
     if failures:
         raise QuartoFailed("quarto render failed: " + "\n\n".join(failures))
+
+
+def render_books(
+    quarto: Quarto,
+    project_dirs: list[Path],
+    log_path: Path | None = None,
+    background: tuple[Path, ...] = (),
+) -> None:
+    """Render each book folder, all at once (one core each), and wait for them all.
+
+    Folders listed in `background` render at a lower priority (see start_render).
+    """
+    runs = [start_render(quarto, d, background=d in background) for d in project_dirs]
+    finish_renders(runs, log_path)
 
 
 def render_book(quarto: Quarto, project_dir: Path, log_path: Path | None = None) -> None:
@@ -118,16 +151,24 @@ def render_book(quarto: Quarto, project_dir: Path, log_path: Path | None = None)
 
 
 def render_page(
-    quarto: Quarto, markdown: str, pdf_path: Path, log_path: Path | None = None
+    quarto: Quarto,
+    markdown: str,
+    pdf_path: Path,
+    log_path: Path | None = None,
+    background: bool = False,
 ) -> None:
-    """Render one stand-alone Markdown page (with its own front matter) to a Typst PDF."""
+    """Render one stand-alone Markdown page (with its own front matter) to a Typst PDF.
+
+    `background`: at a lower priority (see render_books).
+    """
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "page.qmd"
         page.write_text(markdown, encoding="utf-8")
         cmd = [quarto.path, "render", str(page), "--to", "typst", "--no-execute"]
-        result = subprocess.run(cmd, capture_output=True, text=True, cwd=folder)
+        launched = _lowered(cmd) if background else cmd
+        result = subprocess.run(launched, capture_output=True, text=True, cwd=folder)
         if log_path is not None:
             with log_path.open("a", encoding="utf-8") as log:
                 log.write(f"$ {' '.join(cmd)}\n{result.stdout}\n{result.stderr}\n")

@@ -217,18 +217,22 @@ def measure_section(
 def chart_file(month: MonthAnalysis, measure: Measure, points: pd.DataFrame, path: Path) -> None:
     """Put the measure's chart at `path`: the build's drawing of it when there is one.
 
-    The build draws every chart of the month once, two at a time, before the chapters run
-    (helpers.pack.figures); a chapter run by hand, or a measure the build did not draw, draws
-    its own. Either way it is the same chart from the same points.
+    The build draws every chart of the month once (helpers.pack.figures): before the chapters
+    run, when the chapter copies its chart, or beside the HTML render, when the chapter asks
+    for it and the build puts it in place (the HTML needs no chart until it is read; the
+    PDF's render waits for them). A chapter run by hand, or a measure the build did not draw,
+    draws its own. Either way it is the same chart from the same points.
     """
     drawn = month.drawn_chart(measure.id)
     if drawn is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(drawn, path)
         return
+    if month.request_chart(measure.id, path):
+        return
     from helpers.charts.drawing import save_svg, spc_chart
 
-    save_svg(spc_chart(points, measure), path)
+    save_svg(spc_chart(points, measure), path, fixed_canvas=True)
 
 
 def first_month(points: pd.DataFrame) -> str:
