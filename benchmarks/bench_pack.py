@@ -42,6 +42,22 @@ def _timed(cmd: list[str], cwd: Path, repeat: int = 5, env: dict | None = None) 
     return best
 
 
+def _reference_loop() -> float:
+    """Best of three runs of a fixed pure-Python loop: how fast this machine is just now.
+
+    Shared 2-core machines vary by a fifth or more from hour to hour; a figure beside this
+    one can be compared with a run whose reference took a different time.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best, 3)
+
+
 def _project_copy(tmp: Path) -> Path:
     """The files `tracker select` and `tracker refresh` edit, in a scratch project."""
     copy = tmp / "project"
@@ -71,7 +87,9 @@ def main() -> None:
     figures: dict[str, object] = {
         "cpus": os.cpu_count(),
         "quarto": found.version if found else None,
+        "reference_loop_before": _reference_loop(),
     }
+    print(f"  reference  {figures['reference_loop_before']:7.2f} s  (a fixed Python loop)")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         store, output = tmp / "tracker.duckdb", tmp / "output"
@@ -124,6 +142,8 @@ def main() -> None:
             seconds = round(_timed(command, project, repeat=5, env=env), 3)
             figures["cli"][name] = seconds
             print(f"  {name:<16} {seconds:5.2f} s")
+    figures["reference_loop_after"] = _reference_loop()
+    print(f"  reference  {figures['reference_loop_after']:7.2f} s  (the same loop, after)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(f"  written to {args.json}")

@@ -19,6 +19,7 @@ import yaml
 
 from helpers import paths
 from helpers.analysis.benchmarks import council_summary, directions_for, read_sources, read_table
+from helpers.files import load_yaml
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import Council, council_for
 from helpers.inputs.council_plan import is_quarter_end, read_council_plan
@@ -116,7 +117,7 @@ def read_process_changes(root: Path | None = None) -> pd.DataFrame:
     columns = ["measure_id", "period", "reason"]
     if not path.exists():
         return pd.DataFrame(columns=columns)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     items = raw.get("process_changes", raw) if isinstance(raw, dict) else raw
     frame = pd.DataFrame(items or [], columns=columns)
     frame["period"] = frame["period"].astype(str).str.slice(0, 7)
@@ -304,7 +305,7 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
     """Read what write_month wrote (the notebooks' entry point)."""
     folder = Path(pack_dir) / "data"
     root = Path(project_dir) if project_dir else None
-    meta = yaml.safe_load((folder / "month.yml").read_text(encoding="utf-8"))
+    meta = load_yaml((folder / "month.yml").read_text(encoding="utf-8"))
     frames = {}
     for attr, name in FILES.items():
         path = folder / name

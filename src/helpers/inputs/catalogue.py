@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from helpers import paths
+from helpers.files import load_yaml
 from helpers.inputs.council import CouncilError, council_for
 
 UNITS = ("percent", "count", "rate_per_10k", "days", "score", "ratio")
@@ -154,7 +155,7 @@ def _read_yaml(path: Path) -> Any:
             f"{path}: file not found. Check the path or restore it from git."
         ) from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         raise CatalogueError(
             f"{path}: not valid YAML ({exc}). Fix the indentation or quoting."

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from helpers import paths
+from helpers.files import load_yaml
 
 COUNCIL_FILE = "council.yml"
 AUTHORITIES_FILE = "authorities.csv"
@@ -137,7 +138,7 @@ def load_council(path: Path | None = None, authorities_path: Path | None = None)
     path = Path(path or council_path())
     authorities = read_authorities(Path(authorities_path or path.with_name(AUTHORITIES_FILE)))
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = load_yaml(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise CouncilError(
             f"{path}: file not found. It names the council the pack is for; restore it from git "

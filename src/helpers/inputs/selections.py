@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from helpers import paths
-from helpers.files import replace_file
+from helpers.files import compose_yaml, load_yaml, replace_file
 from helpers.inputs.catalogue import Catalogue
 from helpers.inputs.problems import Problem
 from helpers.periods import PeriodError, month_text, read_day
@@ -65,8 +65,8 @@ def _entries(path: Path) -> list[tuple[object, int, object, dict[str, int | list
     """(period key, line, value, lines of its parts) for each entry under deep_dives."""
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text) or {}
+        node = compose_yaml(text)
+        raw = load_yaml(text) or {}
     except (OSError, UnicodeDecodeError) as exc:
         raise SelectionError(f"{path}: cannot be read ({exc}).") from None
     except yaml.YAMLError as exc:

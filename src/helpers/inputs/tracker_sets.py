@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from helpers import paths
+from helpers.files import compose_yaml, load_yaml
 from helpers.inputs.catalogue import Catalogue
 from helpers.inputs.problems import Problem, describe
 from helpers.periods import last_day, read_day
@@ -58,7 +59,7 @@ def tracker_sets_path(root: Path | None = None) -> Path:
 
 def _compose(path: Path, text: str) -> tuple[object, yaml.Node | None]:
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return load_yaml(text), compose_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TrackerSetError(

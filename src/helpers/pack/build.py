@@ -31,11 +31,9 @@ from helpers.pack import (
     figures,
     freshness,
     manifest,
-    notebooks,
     publish,
     quarto,
 )
-from helpers.pack.pdf import pdf_pages
 from helpers.periods import parse_period
 
 log = logging.getLogger("helpers.pack.build")
@@ -114,6 +112,8 @@ def _arrange_outputs(stage: Path, period: str, rendered: bool) -> dict[str, obje
             # Kept in the book too, where the HTML's download link points.
             shutil.copy2(stage / pdf_name, stage / "book" / pdf_name)
             files["pdf"] = pdf_name
+            from helpers.pack.pdf import pdf_pages  # pypdf: only once there is a PDF
+
             files["pdf_pages"] = pdf_pages(stage / pdf_name)
         files["html"] = "book/index.html"
     # Working copies that only the notebooks and the renders needed.
@@ -228,6 +228,9 @@ def _run_notebooks(
     fresh_kernels: bool = False,
 ) -> None:
     """Execute every chapter notebook (a few at a time); any failure stops the build."""
+    # papermill and the Jupyter client load here, not when `tracker build` finds nothing to do.
+    from helpers.pack import notebooks
+
     for chapter in plan:
         if not chapter.executes:
             shutil.copy2(chapter.source, stage / chapter.target)

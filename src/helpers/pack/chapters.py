@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from helpers.files import load_yaml
 from helpers.report.markdown import escape
 
 THEME_NOTEBOOK = "theme.ipynb"
@@ -73,7 +72,7 @@ def members_pdf_chapters(quarto_config: dict[str, Any]) -> list[str]:
 def read_quarto_config(path: Path) -> dict[str, Any]:
     """Read _quarto.yml."""
     with path.open(encoding="utf-8") as handle:
-        config = yaml.safe_load(handle)
+        config = load_yaml(handle.read())
     if not isinstance(config, dict):
         raise ChapterError(f"{path}: not a YAML mapping. Restore it from git.")
     return config
