@@ -133,3 +133,30 @@ def test_fresh_kernels_start_one_per_chapter(tmp_path: Path) -> None:
             run_notebook(source, tmp_path / f"out{i}.ipynb", {"answer": i}, tmp_path, None, kernels)
         assert kernels.started == 0  # papermill started and stopped each chapter's own
     assert _printed(tmp_path / "out1.ipynb") == ["1"]
+
+
+def test_kernels_started_early_have_the_chapters_imports_and_a_clean_namespace(
+    tmp_path: Path,
+) -> None:
+    probe = notebook(
+        tmp_path / "probe.ipynb",
+        "import os, sys\nprint('helpers.report' in sys.modules, 'pandas' in globals(), "
+        "os.getcwd() == answer, os.getpriority(os.PRIO_PROCESS, 0) >= 10)",
+    )
+    with ChapterKernels(tmp_path) as kernels:
+        kernels.start_early(2)
+        assert kernels.started == 2
+        for i in range(3):
+            run_notebook(
+                probe,
+                tmp_path / f"out{i}.ipynb",
+                {"answer": str(tmp_path)},
+                tmp_path,
+                None,
+                kernels,
+            )
+        assert kernels.started == 2  # three chapters, the two early kernels
+    for i in range(3):
+        assert _printed(tmp_path / f"out{i}.ipynb") == ["True", "False", "True", "True"]
+        cells = nbformat.read(tmp_path / f"out{i}.ipynb", as_version=4).cells
+        assert [c.execution_count for c in cells if c.cell_type == "code"][0] == 1

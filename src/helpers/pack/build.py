@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers import paths
 from helpers.analysis.month import analyse_month, write_month
@@ -35,6 +36,9 @@ from helpers.pack import (
     quarto,
 )
 from helpers.periods import parse_period
+
+if TYPE_CHECKING:
+    from helpers.pack import notebooks
 
 log = logging.getLogger("helpers.pack.build")
 
@@ -225,10 +229,9 @@ def _run_notebooks(
     output: Path,
     workers: int,
     on_progress: ProgressHook,
-    fresh_kernels: bool = False,
+    kernels: notebooks.ChapterKernels,
 ) -> None:
     """Execute every chapter notebook (a few at a time); any failure stops the build."""
-    # papermill and the Jupyter client load here, not when `tracker build` finds nothing to do.
     from helpers.pack import notebooks
 
     for chapter in plan:
@@ -237,10 +240,7 @@ def _run_notebooks(
     runs = [c for c in plan if c.executes]
     on_progress("notebooks", f"running {len(runs)} chapter notebooks")
     failures: list[notebooks.NotebookError] = []
-    with (
-        notebooks.ChapterKernels(stage, fresh=fresh_kernels) as kernels,
-        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
-    ):
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {
             pool.submit(
                 notebooks.run_notebook,
@@ -416,8 +416,14 @@ def build_pack(
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logging.getLogger("helpers").addHandler(handler)
     logging.getLogger("helpers").setLevel(logging.INFO)
+    # papermill and the Jupyter client load here, not when `tracker build` finds nothing to do.
+    from helpers.pack import notebooks
+
+    kernels = notebooks.ChapterKernels(stage, fresh=fresh_kernels)
     try:
         log.info("Building the pack for %s from %s", period, root)
+        # The chapters' kernels boot while the statistics are worked out (see ChapterKernels).
+        kernels.start_early(max(1, workers))
         t0 = time.perf_counter()
         on_progress("statistics", "SPC and statsmodels checks for every measure")
         with Store(store_path) as store:
@@ -445,7 +451,8 @@ def build_pack(
 
         t0 = time.perf_counter()
         parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
-        _run_notebooks(plan, stage, parameters, output, workers, on_progress, fresh_kernels)
+        _run_notebooks(plan, stage, parameters, output, workers, on_progress, kernels)
+        kernels.close()
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
 
         quarto_version = found.version if found else None
@@ -503,6 +510,7 @@ def build_pack(
             period, output / period, stages, rendered, message, content, changed=changed
         )
     finally:
+        kernels.close()
         logging.getLogger("helpers").removeHandler(handler)
         handler.close()
         if stage.exists():
