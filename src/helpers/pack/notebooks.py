@@ -82,6 +82,8 @@ def _first_error(path: Path) -> tuple[int | None, str, str]:
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: What every chapter imports first: a kernel for the chapters imports it as it starts.
 WARM_UP = ("import pandas", "import helpers.report")
+#: The kernels start beside the statistics; this keeps them out of its way.
+KERNEL_NICENESS = 10
 #: Run silently before each chapter in a reused kernel: what a new kernel would give it.
 _FRESH_START = """
 get_ipython().reset(new_session=True)
@@ -189,7 +191,7 @@ class ChapterKernels:
             program = spec.argv[0]
             if Path(program).name in {"python", "python3", f"python3.{sys.version_info[1]}"}:
                 program = sys.executable
-            spec.argv = [nice, "-n", "10", program, *spec.argv[1:]]
+            spec.argv = [nice, "-n", str(KERNEL_NICENESS), program, *spec.argv[1:]]
         warm = [f"--IPKernelApp.exec_lines={line}" for line in WARM_UP]
         asyncio.run(km.start_kernel(cwd=self.cwd, extra_arguments=[*KERNEL_ARGUMENTS, *warm]))
         with self._lock:
