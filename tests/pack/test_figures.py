@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from chapter_markdown import markdown_outputs
 from conftest import ROOT
@@ -10,6 +11,22 @@ from conftest import ROOT
 from helpers.analysis.month import CHARTS, read_month
 from helpers.pack.figures import ask_for_charts, draw_charts, place_charts
 from helpers.pack.notebooks import run_notebook
+
+
+def _front_door_by_hand(demo_pack, pack_dir: Path, wait_for_charts: bool = False) -> Path:
+    """Run the front-door chapter by hand on a copy of the demo month's data."""
+    shutil.copytree(demo_pack.folder / "data", pack_dir / "data")
+    if wait_for_charts:
+        ask_for_charts(pack_dir)
+    target = pack_dir / "front_door.ipynb"
+    parameters = {
+        "period": demo_pack.period,
+        "pack_dir": str(pack_dir),
+        "project_dir": str(ROOT),
+        "theme": "front_door",
+    }
+    run_notebook(ROOT / "notebooks" / "theme.ipynb", target, parameters, cwd=pack_dir)
+    return target
 
 
 def test_build_draws_every_chart_once_and_clears_them_up(demo_pack) -> None:
@@ -23,15 +40,7 @@ def test_build_draws_every_chart_once_and_clears_them_up(demo_pack) -> None:
 def test_a_chapter_drawing_its_own_charts_writes_the_same_markdown(demo_pack, tmp_path) -> None:
     """The front-door chapter, run by hand with no pre-drawn charts, against the build's."""
     pack_dir = tmp_path / "by-hand"
-    shutil.copytree(demo_pack.folder / "data", pack_dir / "data")
-    target = pack_dir / "front_door.ipynb"
-    parameters = {
-        "period": demo_pack.period,
-        "pack_dir": str(pack_dir),
-        "project_dir": str(ROOT),
-        "theme": "front_door",
-    }
-    run_notebook(ROOT / "notebooks" / "theme.ipynb", target, parameters, cwd=pack_dir)
+    target = _front_door_by_hand(demo_pack, pack_dir)
     by_hand = markdown_outputs(target)
     built = markdown_outputs(demo_pack.folder / "notebooks" / "front_door.ipynb")
     assert by_hand.strip() in built  # the build adds only the chapter's title before it
@@ -54,16 +63,7 @@ def test_a_chapter_asked_to_wait_leaves_its_charts_to_the_build(demo_pack, tmp_p
     """With Quarto the charts are drawn beside the HTML render: the chapter only asks for them,
     writes the same Markdown, and place_charts puts each where it was asked for."""
     pack_dir = tmp_path / "waiting"
-    shutil.copytree(demo_pack.folder / "data", pack_dir / "data")
-    ask_for_charts(pack_dir)
-    target = pack_dir / "front_door.ipynb"
-    parameters = {
-        "period": demo_pack.period,
-        "pack_dir": str(pack_dir),
-        "project_dir": str(ROOT),
-        "theme": "front_door",
-    }
-    run_notebook(ROOT / "notebooks" / "theme.ipynb", target, parameters, cwd=pack_dir)
+    target = _front_door_by_hand(demo_pack, pack_dir, wait_for_charts=True)
     assert not (pack_dir / "figures").exists()  # nothing drawn in the chapter
     built = markdown_outputs(demo_pack.folder / "notebooks" / "front_door.ipynb")
     assert markdown_outputs(target).strip() in built
