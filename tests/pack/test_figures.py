@@ -34,6 +34,7 @@ def test_build_draws_every_chart_once_and_clears_them_up(demo_pack) -> None:
     month = read_month(demo_pack.folder, ROOT)
     assert len(list(figures.glob("*.svg"))) >= len(month.catalogue.ids)
     assert not (demo_pack.folder / CHARTS).exists()  # the drawing folder is not published
+    assert not (ROOT / "figures").exists()  # no chapter wrote its charts into the project
     assert "charts" in demo_pack.stages
 
 
