@@ -70,3 +70,24 @@ def test_write_and_read_month_round_trip(tmp_path: Path) -> None:
     assert isinstance(row["sentence"], str) and row["assurance_text"] == ""
     assert len(back.measure_points("eh_contacts")) == len(months)
     assert pd.api.types.is_datetime64_any_dtype(back.points["date"])
+
+
+def test_evidence_split_between_two_processes_gives_the_same_verdicts(demo_store: Path) -> None:
+    """analyse_month works out half the measures' evidence in a forked process; the verdict
+    table must be exactly what one process working through every measure gives."""
+    from helpers.analysis.verdict import month_verdicts
+
+    with Store(demo_store) as store:
+        month = month_analysis.analyse_month(store, CATALOGUE, "2026-10", root=ROOT)
+    in_force = month_analysis.tracker_set_for(CATALOGUE, "2026-10", ROOT)
+    alone = month_verdicts(
+        month.observations,
+        month.points,
+        CATALOGUE,
+        "2026-10",
+        month.benchmarks,
+        tracker_ids=in_force.measures if in_force else (),
+    )
+    assert len(alone) == len(CATALOGUE.ids)
+    pd.testing.assert_frame_equal(month.verdicts, alone, check_exact=True)
+    assert alone["evidence"].str.len().gt(0).all()
