@@ -12,7 +12,6 @@ from helpers.periods import (
     current_month,
     format_period,
     last_day,
-    month_text,
     parse_period,
     period_in_name,
     year_month,
@@ -47,7 +46,7 @@ OCT_2026 = pd.Period("2026-10", freq="M")
 def test_accepted_spellings_all_mean_october_2026(spelling):
     assert parse_period(spelling) == OCT_2026
     assert year_month(spelling) == (2026, 10)
-    assert month_text(spelling) == "2026-10"
+    assert format_period(spelling) == "2026-10"
 
 
 def test_single_digit_months_and_sept():
@@ -104,8 +103,8 @@ def test_current_month_is_injectable():
 def test_bad_months_are_refused_the_same_way_without_pandas():
     for bad in ("Octo 2026", "31/02/2026", "2026-00", "1899-12"):
         with pytest.raises(PeriodError):
-            month_text(bad)
-    assert month_text("29/02/2028") == "2028-02"  # a leap day is a real date
+            format_period(bad)
+    assert format_period("29/02/2028") == "2028-02"  # a leap day is a real date
 
 
 def test_last_day_of_month():

@@ -286,11 +286,11 @@ def select(
         check_selections,
         for_period,
     )
-    from helpers.periods import PeriodError, month_text
+    from helpers.periods import PeriodError, format_period
 
     cat = _catalogue(catalogue)
     try:
-        month = month_text(period)
+        month = format_period(period)
     except PeriodError as exc:
         raise _fail(f"'{period}' is not a month: {exc}", EXIT_INVALID) from None
     if not measures:
@@ -401,7 +401,7 @@ def signals(
     from helpers.analysis.month import analyse_month
     from helpers.inputs.store import StoreBusy
     from helpers.inputs.tracker_sets import TrackerSetError
-    from helpers.periods import PeriodError, month_text
+    from helpers.periods import PeriodError, format_period
     from helpers.report.summary import signal_rows, summary_html, summary_text
 
     if output_format not in ("table", "text", "html"):
@@ -411,7 +411,7 @@ def signals(
     cat = _catalogue(catalogue)
     source = _store(store)
     try:
-        month = month_text(period) if period else source.latest_period()
+        month = format_period(period) if period else source.latest_period()
     except PeriodError as exc:
         raise _fail(f"--period {period!r}: {exc}", EXIT_INVALID) from None
     if month is None:

@@ -100,12 +100,6 @@ def year_month(value: object) -> tuple[int, int]:
     raise PeriodError(f"{_shown(text)} is not a month we can read.")
 
 
-def month_text(value: object) -> str:
-    """The store's spelling of a month, 'YYYY-MM', from any accepted spelling (no pandas)."""
-    year, month = year_month(value)
-    return f"{year:04d}-{month:02d}"
-
-
 def parse_period(value: object) -> pd.Period:
     """Read one month from any accepted spelling into a pandas Period('M').
 
@@ -126,8 +120,9 @@ def try_parse_period(value: object) -> pd.Period | None:
 
 
 def format_period(value: object) -> str:
-    """The store's spelling of a month: 'YYYY-MM'."""
-    return month_text(value)
+    """The store's spelling of a month, 'YYYY-MM', from any accepted spelling (no pandas)."""
+    year, month = year_month(value)
+    return f"{year:04d}-{month:02d}"
 
 
 def period_in_name(path: Path | str) -> pd.Period | None:

@@ -18,7 +18,7 @@ from helpers import paths
 from helpers.files import compose_yaml, load_yaml, replace_file
 from helpers.inputs.catalogue import Catalogue
 from helpers.inputs.problems import Problem
-from helpers.periods import PeriodError, month_text, read_day
+from helpers.periods import PeriodError, format_period, read_day
 
 FILE_NAME = "selections.yml"
 HEADER = """\
@@ -124,7 +124,7 @@ def read_selections(root: Path | None = None) -> tuple[dict[str, Selection], lis
 
     for key, line, value, lines in _entries(path):
         try:
-            period = month_text(key)
+            period = format_period(key)
         except PeriodError as exc:
             bad(
                 line,
@@ -256,7 +256,7 @@ def add_selection(
     meeting: str | dt.date | None = None,
 ) -> Selection:
     """Add measures to a month's deep dive; the file is rewritten whole or not at all."""
-    month = month_text(period)
+    month = format_period(period)
     day = None
     if meeting not in (None, ""):
         day = read_day(meeting)
