@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from helpers.analysis.month import CHART_REQUESTS, CHARTS, read_month
+from helpers.pack.priority import lower_this_process
 
 
 def _draw_batch(pack_dir: str, project_dir: str, measure_ids: list[str]) -> int:
@@ -42,10 +42,6 @@ def _draw_batch(pack_dir: str, project_dir: str, measure_ids: list[str]) -> int:
     return drawn
 
 
-def _lower_priority() -> None:
-    os.nice(10)
-
-
 def draw_charts(
     pack_dir: Path,
     project_dir: Path,
@@ -65,7 +61,7 @@ def draw_charts(
         return _draw_batch(str(pack_dir), str(project_dir), batches[0])
     # fork: the workers start without re-importing what the build already has loaded.
     context = multiprocessing.get_context("fork")
-    initializer = _lower_priority if background and hasattr(os, "nice") else None
+    initializer = lower_this_process if background else None
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=initializer
     ) as pool:

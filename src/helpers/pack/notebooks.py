@@ -22,6 +22,8 @@ import papermill
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
+from helpers.pack.priority import lowered
+
 KERNEL = "python3"
 HIDDEN_TAGS = ("injected-parameters", "parameters")
 
@@ -82,8 +84,6 @@ def _first_error(path: Path) -> tuple[int | None, str, str]:
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 #: What every chapter imports first: a kernel for the chapters imports it as it starts.
 WARM_UP = ("import pandas", "import helpers.report")
-#: The kernels start beside the statistics; this keeps them out of its way.
-KERNEL_NICENESS = 10
 #: Run silently before each chapter in a reused kernel: what a new kernel would give it.
 _FRESH_START = """
 get_ipython().reset(new_session=True)
@@ -184,14 +184,13 @@ class ChapterKernels:
         km = AsyncKernelManager(kernel_name=KERNEL, client_class=f"{__name__}._ChapterClient")
         km.chapter_clients = []
         spec = km.kernel_spec
-        nice = shutil.which("nice")
-        if nice and spec.argv:
+        if spec.argv:
             # jupyter_client runs "python" as this environment's Python; behind `nice` it
             # would not see the name, so the program is named here.
             program = spec.argv[0]
             if Path(program).name in {"python", "python3", f"python3.{sys.version_info[1]}"}:
                 program = sys.executable
-            spec.argv = [nice, "-n", str(KERNEL_NICENESS), program, *spec.argv[1:]]
+            spec.argv = lowered([program, *spec.argv[1:]])
         warm = [f"--IPKernelApp.exec_lines={line}" for line in WARM_UP]
         asyncio.run(km.start_kernel(cwd=self.cwd, extra_arguments=[*KERNEL_ARGUMENTS, *warm]))
         with self._lock:

@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.pack.priority import lowered
+
 MINIMUM_VERSION = (1, 9)
 INSTALL_HINT = (
     "Install Quarto 1.9 or newer: `pip install quarto-cli` on a connected machine, or the "
@@ -84,12 +86,6 @@ def find_quarto() -> Quarto:
     return Quarto(path=path, version=version)
 
 
-def _lowered(cmd: list[str]) -> list[str]:
-    """The command at a lower scheduling priority (POSIX `nice`), where that exists."""
-    nice = shutil.which("nice")
-    return [nice, "-n", "10", *cmd] if nice else cmd
-
-
 @dataclass
 class RenderRun:
     """A `quarto render` of one book folder, started and not yet waited for."""
@@ -105,7 +101,7 @@ def start_render(quarto: Quarto, project_dir: Path, background: bool = False) ->
     """
     cmd = [quarto.path, "render", str(project_dir), "--no-execute"]
     handle = subprocess.Popen(
-        _lowered(cmd) if background else cmd,
+        lowered(cmd) if background else cmd,
         cwd=project_dir,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -131,25 +127,6 @@ def finish_renders(runs: list[RenderRun], log_path: Path | None = None) -> None:
         raise QuartoFailed("quarto render failed: " + "\n\n".join(failures))
 
 
-def render_books(
-    quarto: Quarto,
-    project_dirs: list[Path],
-    log_path: Path | None = None,
-    background: tuple[Path, ...] = (),
-) -> None:
-    """Render each book folder, all at once (one core each), and wait for them all.
-
-    Folders listed in `background` render at a lower priority (see start_render).
-    """
-    runs = [start_render(quarto, d, background=d in background) for d in project_dirs]
-    finish_renders(runs, log_path)
-
-
-def render_book(quarto: Quarto, project_dir: Path, log_path: Path | None = None) -> None:
-    """Render one book folder (see render_books)."""
-    render_books(quarto, [project_dir], log_path)
-
-
 def render_page(
     quarto: Quarto,
     markdown: str,
@@ -159,7 +136,7 @@ def render_page(
 ) -> None:
     """Render one stand-alone Markdown page (with its own front matter) to a Typst PDF.
 
-    `background`: at a lower priority (see render_books).
+    `background`: at a lower priority (helpers.pack.priority).
     """
     import tempfile
 
@@ -167,7 +144,7 @@ def render_page(
         page = Path(folder) / "page.qmd"
         page.write_text(markdown, encoding="utf-8")
         cmd = [quarto.path, "render", str(page), "--to", "typst", "--no-execute"]
-        launched = _lowered(cmd) if background else cmd
+        launched = lowered(cmd) if background else cmd
         result = subprocess.run(launched, capture_output=True, text=True, cwd=folder)
         if log_path is not None:
             with log_path.open("a", encoding="utf-8") as log:
