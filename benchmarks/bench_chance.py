@@ -11,7 +11,7 @@ import argparse
 import time
 
 from helpers.analysis.chance import SIMULATIONS, chance_signals
-from helpers.analysis.month import analyse_month
+from helpers.analysis.month import analyse_month, signal_settings
 from helpers.inputs.catalogue import load_catalogue
 from helpers.inputs.store import Store
 
@@ -27,7 +27,13 @@ def main() -> None:
     best, estimate = float("inf"), None
     for _ in range(args.repeats):
         start = time.perf_counter()
-        estimate = chance_signals(month.points, month.verdicts, month.process_changes, args.period)
+        estimate = chance_signals(
+            month.points,
+            month.verdicts,
+            month.process_changes,
+            args.period,
+            settings=signal_settings(catalogue),
+        )
         best = min(best, time.perf_counter() - start)
     print(
         f"chance_signals for {args.period}: {best:.3f} s (best of {args.repeats}); "

@@ -195,6 +195,11 @@ def tracker_set_for(
     return set_in_force(read_tracker_sets(root, catalogue), period)
 
 
+def signal_settings(catalogue: Catalogue) -> dict[str, tuple[int | None, str]]:
+    """Each measure's declared rolling window and SPC method setting, for the chance simulation."""
+    return {m.id: (m.rolling_months, m.spc_method) for m in catalogue.measures.values()}
+
+
 def analyse_month(
     store, catalogue: Catalogue, period: str, root: Path | None = None, as_of: object = None
 ) -> MonthAnalysis:
@@ -222,6 +227,7 @@ def analyse_month(
             [m for m in catalogue.ids if m in tracked],
             changes,
             period,
+            settings=signal_settings(catalogue),
         )
         import helpers.stats  # noqa: F401  (statsmodels, before the second fork)
 
@@ -241,8 +247,8 @@ def analyse_month(
             tracker_ids=in_force.measures if in_force else (),
             evidence=evidence,
         )
-        probabilities, shapes = simulated.result()
-    chance = chance_estimate(probabilities, shapes, verdicts)
+        probabilities, shapes, models = simulated.result()
+    chance = chance_estimate(probabilities, shapes, verdicts, models=models)
     loads = store.loads(as_of)
     # Revisions since the last pack: those made by the loads that brought this month's figures.
     revisions = store.revisions(as_of=as_of)

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers.analysis.signals import judge_points, latest_choices
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Catalogue, Measure
 from helpers.spc import ptd_spc
+from helpers.spc.correlated import fit_and_judge
 from helpers.spc.icons import assurance_icon, assurance_when_limits, variation_icon
+from helpers.spc.method import AUTOCORRELATED, choose_method
 from helpers.spc.options import direction_code
 
 # helpers.stats (statsmodels, scipy.stats: about a second to import) is imported inside the
@@ -34,6 +37,29 @@ RULE_WORDS = {
     "2 in 3 Below CL": "two of the last three months were close to the lower process limit",
     "7 Points Above CL": "it is part of a long run of months above the average",
     "7 Points Below CL": "it is part of a long run of months below the average",
+}
+#: The same for a measure judged as slow-moving or rolling (helpers.spc.correlated).
+CORRELATED_RULE_WORDS = {
+    "Above UCL": (
+        "it is above the top of the range this slow-moving measure normally wanders over"
+    ),
+    "Below LCL": (
+        "it is below the bottom of the range this slow-moving measure normally wanders over"
+    ),
+    "Sudden Jump (Increasing)": (
+        "it rose much further in one month than its own slow movement would allow by chance"
+    ),
+    "Sudden Jump (Decreasing)": (
+        "it fell much further in one month than its own slow movement would allow by chance"
+    ),
+    "Sustained Shift Above Prediction": (
+        "month after month it has come in higher than its own slow movement predicted, more "
+        "consistently than chance would allow"
+    ),
+    "Sustained Shift Below Prediction": (
+        "month after month it has come in lower than its own slow movement predicted, more "
+        "consistently than chance would allow"
+    ),
 }
 KIND_WORDS = {
     "special_cause_improvement": "an improvement",
@@ -90,8 +116,14 @@ def spc_points(
     changes: pd.DataFrame,
     until: str | None = None,
 ) -> pd.DataFrame:
-    """SPC points for every measure in one call (facet = measure id), gaps as NaN points."""
-    return spc_result(observations, catalogue, changes, until=until).points
+    """SPC points for every measure in one call (facet = measure id), gaps as NaN points.
+
+    Each measure's processes are judged by the rules that suit their months
+    (helpers.analysis.signals): the reference rules where months are independent, the
+    correlated method where they are not; the `spc_method` column says which.
+    """
+    points = spc_result(observations, catalogue, changes, until=until).points
+    return judge_points(points, catalogue)[0]
 
 
 def spc_result(
@@ -165,8 +197,12 @@ def reading(
     rule: str | None,
     point_type: str | None,
     seasonal_note: str | None = None,
+    correlated: bool = False,
 ) -> str:
-    """The one sentence members read, e.g. 'Re-referrals rose from 19.6% to 21.0%; ...'."""
+    """The one sentence members read, e.g. 'Re-referrals rose from 19.6% to 21.0%; ...'.
+
+    `correlated`: the measure was judged as slow-moving or rolling, which the words then say.
+    """
     name = measure.short_title
     if latest is None or math.isnan(latest):
         return f"{name}: no figure was supplied for {period_name}, so no judgement can be made."
@@ -182,7 +218,8 @@ def reading(
         movement = f"{name} {verb} from {format_value(previous, measure)} to {now}"
     if flagged and rule:
         kind = KIND_WORDS.get(point_type or "", "unusual")
-        because = RULE_WORDS.get(rule, rule)
+        words = CORRELATED_RULE_WORDS if correlated else RULE_WORDS
+        because = words.get(rule, RULE_WORDS.get(rule, rule))
         side = 1 if ("Above" in rule or "Increasing" in rule) else -1
         if moved == -side:  # e.g. rose, yet still below the lower limit: say so, not a puzzle
             sentence = (
@@ -194,6 +231,8 @@ def reading(
                 f"{movement}; the latest figure is beyond normal variation and is {kind}: "
                 f"{because}."
             )
+    elif correlated:
+        sentence = f"{movement}; this is within normal variation for a measure that moves slowly."
     else:
         sentence = f"{movement}; this is within normal variation."
     if seasonal_note:
@@ -218,6 +257,17 @@ def _seasonal_check(
     result = ptd_spc(sa, "value", "date", improvement_direction=measure.improvement_direction)
     last = result.points.iloc[-1]
     flagged = bool(last["special_cause_flag"])
+    adjusted_values = sa["value"].to_numpy(float)
+    choice = choose_method(adjusted_values, measure.rolling_months, measure.spc_method)
+    if choice.method == AUTOCORRELATED:  # the same rules as the measure's own verdict
+        from helpers.analysis.signals import point_types
+        from helpers.spc.correlated import SIGN
+
+        code = fit_and_judge(adjusted_values).codes[0, -1]
+        sign = SIGN[code : code + 1]
+        flagged = bool(sign[0] != 0)
+        kind = point_types(sign, direction_code(measure.improvement_direction))[0]
+        last = {"point_type": kind}
     words = (
         "after allowing for the usual seasonal pattern it is beyond normal variation"
         if flagged
@@ -327,6 +377,7 @@ def month_verdicts(
     period_name = month_date.strftime("%B %Y")
     if evidence is None:
         evidence = measure_evidence(observations, points, catalogue, period)
+    choices = latest_choices(points[pd.to_datetime(points["date"]) <= month_date], catalogue)
     rows = []
     for measure in catalogue.measures.values():
         frame, pts, point = _measure_inputs(obs, points, measure.id, month_date)
@@ -352,15 +403,28 @@ def month_verdicts(
             else (math.nan,) * 3
         )
         change = latest - previous
-        # The average moving range, recovered from the limits: the typical month-to-month move.
-        typical = (upl - lpl) / LIMIT_WIDTH
+        choice = choices.get(measure.id)
+        correlated = bool(choice is not None and choice.correlated)
+        if correlated:
+            # The limits here are the series' own long-run spread, not the month-to-month move.
+            current = (
+                pts[pts["rebase_group"] == point["rebase_group"]] if point is not None else pts
+            )
+            typical = float(np.nanmean(np.abs(np.diff(current["value"].to_numpy(float)))))
+            unusual = bool(
+                point is not None and str(point["special_cause_type"]).startswith("Sudden")
+            )
+        else:
+            # The average moving range, recovered from the limits: the typical month-to-month move.
+            typical = (upl - lpl) / LIMIT_WIDTH
+            unusual = bool(abs(change) > MR_LIMIT * typical)
         row.update(
             latest_value=latest,
             previous_value=previous,
             change=change,
             typical_change=typical,
             beyond_normal_variation=flagged,
-            change_unusual=bool(abs(change) > MR_LIMIT * typical),
+            change_unusual=unusual,
             special_cause_type=rule if flagged else "Common Cause",
             point_type=point_type if point_type is not None else "missing",
             mean=mean,
@@ -377,8 +441,22 @@ def month_verdicts(
         row["evidence"] = found.text
         seasonal_note = found.seasonal_note
         row["seasonally_adjusted_point_type"] = found.seasonal_type
+        row.update(
+            spc_method=choice.method if choice else None,
+            lag1_autocorrelation=choice.lag_one if choice else math.nan,
+            spc_method_reason=choice.reason if choice else "",
+            rolling_months=measure.rolling_months,
+        )
         row["sentence"] = reading(
-            measure, latest, previous, period_name, flagged, rule, point_type, seasonal_note
+            measure,
+            latest,
+            previous,
+            period_name,
+            flagged,
+            rule,
+            point_type,
+            seasonal_note,
+            correlated=correlated,
         )
         row["assurance_text"] = (
             f"On current performance the measure {ASSURANCE_WORDS[row['assurance_icon']]}."

@@ -26,6 +26,10 @@ DIRECTIONS = ("increase", "decrease", "neutral")
 SCORECARDS = ("early_help", "social_care")
 #: Units that are a proportion or rate of a numerator over a denominator, and the multiplier.
 MULTIPLIERS = {"percent": 100.0, "rate_per_10k": 10_000.0}
+#: spc_method values (helpers.spc.method.METHODS says what each does).
+SPC_METHODS = ("auto", "mdc", "autocorrelated")
+#: The shortest and longest rolling window a monthly figure may cover.
+ROLLING_MONTHS = (2, 24)
 REQUIRED = (
     "id",
     "title",
@@ -84,6 +88,10 @@ class Measure:
     benchmark: str | None = None
     source: str | None = None
     annex_a: AnnexA | None = None
+    #: The monthly figure covers the last N months (a rolling rate): consecutive months overlap.
+    rolling_months: int | None = None
+    #: Which SPC rules judge it: "auto" (decided from its months), "mdc" or "autocorrelated".
+    spc_method: str = "auto"
 
     @property
     def is_proportion(self) -> bool:
@@ -249,6 +257,7 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
                 "Remove the target or set the improvement direction.",
             )
     values = dict(raw)
+    values.update(_signal_settings(raw, path, where))
     if raw.get("annex_a") is not None:
         values["annex_a"] = _annex_a(raw["annex_a"], raw["unit"], path, f"{where} field 'annex_a'")
     if target is not None:
@@ -257,6 +266,34 @@ def _measure_from(raw: dict[str, Any], path: Path, where: str, themes: dict[str,
         if values.get(key) is not None:
             values[key] = str(values[key]).strip()
     return Measure(**values)
+
+
+def _signal_settings(raw: dict[str, Any], path: Path, where: str) -> dict[str, Any]:
+    """rolling_months (a whole number from 2 to 24, or absent) and spc_method, checked."""
+    found: dict[str, Any] = {}
+    rolling = raw.get("rolling_months")
+    if rolling is not None:
+        whole = isinstance(rolling, int) and not isinstance(rolling, bool)
+        if not whole or not ROLLING_MONTHS[0] <= rolling <= ROLLING_MONTHS[1]:
+            raise _fail(
+                path,
+                f"{where} field 'rolling_months'",
+                f"'{rolling}' is not a whole number of months from {ROLLING_MONTHS[0]} to "
+                f"{ROLLING_MONTHS[1]}",
+                "Write how many months each monthly figure covers (12 for a rolling 12-month "
+                "rate), or remove the line for a figure that covers one month.",
+            )
+        found["rolling_months"] = rolling
+    method = raw.get("spc_method", "auto")
+    if method not in SPC_METHODS:
+        raise _fail(
+            path,
+            f"{where} field 'spc_method'",
+            f"'{method}' is not allowed",
+            f"Use one of {', '.join(SPC_METHODS)} (auto decides from the measure's months).",
+        )
+    found["spc_method"] = method
+    return found
 
 
 def _annex_a(raw: object, unit: str, path: Path, where: str) -> AnnexA:
