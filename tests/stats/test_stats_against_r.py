@@ -48,7 +48,7 @@ def test_newey_west_trend_with_small_sample_correction() -> None:
     # fit <- lm(y ~ t); V <- NeweyWest(fit, lag = 2, prewhite = FALSE, adjust = TRUE)
     # coeftest(fit, vcov. = V, df = n - 2)[2, ]: slope 0.295652173913043 per month,
     # p 6.68658324624319e-07 (lag 2 = floor(4 * (24 / 100)^(2/9)))
-    trend = trend_slope(SERIES)
+    trend = trend_slope(SERIES, calibration="none")
     assert trend.maxlags == 2
     assert trend.slope_per_year == pytest.approx(12 * 0.295652173913043, rel=1e-9)
     assert trend.p_value == pytest.approx(6.68658324624319e-07, rel=1e-6)

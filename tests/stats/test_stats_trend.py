@@ -38,7 +38,7 @@ def test_slope_equals_polyfit_and_hac_errors_by_hand():
     slope = np.polyfit(t, y, 1)[0]
     lags = math.floor(4 * (30 / 100) ** (2 / 9))
     # Default: small-sample correction and Student's t with n - 2 = 28 degrees of freedom.
-    tr = trend_slope(series(y), unit="percent")
+    tr = trend_slope(series(y), unit="percent", calibration="none")
     assert tr.slope_per_year == pytest.approx(12 * slope, rel=1e-10)
     assert tr.maxlags == lags == 3
     se = newey_west_se(t, y, lags, correct=True)
@@ -47,7 +47,7 @@ def test_slope_equals_polyfit_and_hac_errors_by_hand():
     assert tr.ci_high == pytest.approx(12 * (slope + crit * se), rel=1e-8)
     assert tr.p_value == pytest.approx(2 * student_t.sf(abs(slope / se), 28), rel=1e-8)
     # Plain statsmodels HAC: no correction, normal distribution.
-    plain = trend_slope(series(y), small_sample=False)
+    plain = trend_slope(series(y), small_sample=False, calibration="none")
     se0 = newey_west_se(t, y, lags, correct=False)
     assert plain.ci_low == pytest.approx(12 * (slope - norm.ppf(0.975) * se0), rel=1e-8)
     assert plain.p_value == pytest.approx(2 * norm.sf(abs(slope / se0)), rel=1e-8)

@@ -72,10 +72,10 @@ class NoChangeModel:
 
     def describe(self) -> str:
         if self.kind == "rolling":
-            return f"rolling {self.window}-month sums of independent months"
+            return f"rolling {self.window}-month sums"
         if self.kind == "ar1":
-            return f"each month linked to the last (AR(1), coefficient {self.phi:.2f})"
-        return "independent months"
+            return f"AR(1), {self.phi:.2f}"
+        return "independent"
 
 
 def simulate(

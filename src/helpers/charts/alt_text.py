@@ -19,6 +19,8 @@ from helpers.charts.points import (
     point_words,
     prepare,
     process_changes,
+    slow_moving,
+    slow_moving_words,
 )
 from helpers.formatting import (
     MeasureLike,
@@ -70,6 +72,16 @@ def _verdict(frame: pd.DataFrame, measure: MeasureLike) -> tuple[str, str | None
     return variation, assurance, " ".join(words)
 
 
+def _slow_limits_words(mean: float, lpl: float, upl: float, measure: MeasureLike) -> str:
+    return (
+        f"{slow_moving_words(measure)} The centre line ({format_value(mean, measure, True)}) is "
+        f"the average of the months before the latest year, and the limits, "
+        f"{format_value(lpl, measure)} to {format_value(upl, measure, True)}, are the range it "
+        "normally wanders over; the latest year is judged against them and against what its "
+        "slow movement predicts month by month."
+    )
+
+
 def _limits_words(mean: float, lpl: float, upl: float, measure: MeasureLike) -> str:
     centre = (
         f"For the current process the centre line (mean) is {format_value(mean, measure, True)}"
@@ -93,12 +105,13 @@ def alt_text(points: pd.DataFrame, measure: MeasureLike) -> str:
     latest = latest_valid(frame)
     process = current_process(frame)
     mean, lpl, upl = (float(process[c].iloc[-1]) for c in ("mean", "lpl", "upl"))
+    limits = _slow_limits_words if slow_moving(frame) else _limits_words
     parts = [
         f"Statistical process control chart of {measure.title[:1].lower() + measure.title[1:]} "
         f"by {step}, {period_label(frame['date'])}.",
         f"The latest value, for {point_label(latest['date'], daily, long=True)}, is "
         f"{format_value(latest['value'], measure, long=True)}.",
-        _limits_words(mean, lpl, upl, measure),
+        limits(mean, lpl, upl, measure),
         _verdict(frame, measure)[2],
     ]
     changes = process_changes(frame)
@@ -126,10 +139,15 @@ def caption(points: pd.DataFrame, measure: MeasureLike) -> str:
     verdict = icons.icon_short_label(variation)
     if assurance is not None:
         verdict += "; " + icons.icon_short_label(assurance).lower()
+    judged = ""
+    if slow_moving(frame):
+        rolling = getattr(measure, "rolling_months", None)
+        kind = f"a rolling {rolling}-month figure" if rolling else "a slow-moving figure"
+        judged = f" Judged as {kind}, against its own slow movement."
     return (
         f"{measure.short_title}, {period_label(frame['date'], long=False)}: latest "
         f"{format_value(latest['value'], measure, long=True)} "
-        f"({point_label(latest['date'], daily)}). {verdict}."
+        f"({point_label(latest['date'], daily)}). {verdict}.{judged}"
     )
 
 

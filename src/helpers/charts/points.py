@@ -29,7 +29,40 @@ RULE_WORDS = {
     "2 in 3 Below CL": "one of 2 in 3 points close to the lower process limit",
     "7 Points Above CL": "in a run of 7 or more points above the centre line",
     "7 Points Below CL": "in a run of 7 or more points below the centre line",
+    # A slow-moving or rolling measure (helpers.spc.correlated): its own rules.
+    "Sudden Jump (Increasing)": "a rise in one month far bigger than its slow movement allows",
+    "Sudden Jump (Decreasing)": "a fall in one month far bigger than its slow movement allows",
+    "Sustained Shift Above Prediction": (
+        "one of several months running higher than its slow movement predicted"
+    ),
+    "Sustained Shift Below Prediction": (
+        "one of several months running lower than its slow movement predicted"
+    ),
 }
+#: The points column naming the rules that judged a process (helpers.analysis.signals).
+METHOD_COLUMN = "spc_method"
+
+
+def slow_moving(frame: pd.DataFrame) -> bool:
+    """Whether the latest process was judged as a slow-moving or rolling series."""
+    if METHOD_COLUMN not in frame.columns:
+        return False
+    return str(current_process(frame)[METHOD_COLUMN].iloc[-1]) == "autocorrelated"
+
+
+def slow_moving_words(measure: object) -> str:
+    """Why the measure is judged against its own slow movement, in a sentence for members."""
+    rolling = getattr(measure, "rolling_months", None)
+    if rolling:
+        return (
+            f"Each monthly figure covers the last {rolling} months, so neighbouring months share "
+            f"{rolling - 1} of their {rolling} months and move slowly; it is judged against that "
+            "slow movement, not the standard limits."
+        )
+    return (
+        "Each month is mostly the month before (the same children carry over), so the figure "
+        "moves slowly; it is judged against that slow movement, not the standard limits."
+    )
 
 
 def prepare(points: pd.DataFrame) -> pd.DataFrame:

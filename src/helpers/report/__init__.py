@@ -9,7 +9,7 @@ A chapter reads as narrative plus a few calls, e.g.::
 from helpers.analysis.month import MonthAnalysis
 from helpers.analysis.month import read_month as load
 from helpers.report.benchmarks import rank_sentence
-from helpers.report.chance import chance_sentence
+from helpers.report.chance import chance_detail, chance_sentence
 from helpers.report.clinic import clinic_questions, clinic_request
 from helpers.report.council_plan_check import council_plan_check
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
@@ -31,6 +31,7 @@ __all__ = [
     "annex_a",
     "MonthAnalysis",
     "benchmark_table",
+    "chance_detail",
     "chance_sentence",
     "clinic_questions",
     "clinic_request",

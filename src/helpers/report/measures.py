@@ -83,6 +83,39 @@ def strongest_evidence(verdict: pd.Series | dict) -> str | None:
     return best[1] if best else None
 
 
+def judged_note(measure: Measure, verdict: pd.Series | dict, short: bool = False) -> str:
+    """How this measure is read, when it is a rolling figure or judged as slow-moving ('' if not).
+
+    `short`: the members' PDF panel's one-line form; the HTML gets the full sentence.
+    """
+    rolling = measure.rolling_months
+    slow = str(verdict.get("spc_method", "")) == "autocorrelated"
+    if rolling and short:
+        return (
+            f"**Rolling {rolling} months:** each figure covers the {rolling} months to that "
+            "month, so a change shows gradually" + (" and is judged against that." if slow else ".")
+        )
+    if rolling:
+        text = (
+            f"*A rolling {rolling}-month figure:* each month's figure covers the {rolling} months "
+            f"up to that month, so neighbouring months share {rolling - 1} of their months. A real "
+            f"change shows gradually over {rolling} months, and one unusual month moves it only a "
+            "little."
+        )
+        if slow:
+            text += " It is judged against its own slow movement, not the standard limits."
+        return text
+    if slow and short:
+        return "**Slow-moving:** judged against its own slow movement (see How to read this pack)."
+    if slow:
+        return (
+            "*Judged against its own slow movement:* each month is mostly the month before (the "
+            "same children carry over), so a run of months above or below the average is normal "
+            "for it and is not a signal by itself."
+        )
+    return ""
+
+
 def _bench(value: object, measure: Measure) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return None
@@ -116,6 +149,9 @@ def key_facts(month: MonthAnalysis, measure: Measure) -> str:
     if ranked:
         facts.append(ranked)
     lines = [" · ".join(facts)] if facts else []
+    note = judged_note(measure, v, short=True)
+    if note:
+        lines.append(note)
     best = strongest_evidence(v)
     if best:
         lines.append(f"**Strongest evidence:** {escape(best)}")
@@ -144,6 +180,9 @@ def measure_section(
         f" {escape(v['assurance_text'])}" if v["assurance_text"] else ""
     )
     about = f"*{escape(measure.title)}.* {escape(measure.description)}\n"
+    note = judged_note(measure, v)
+    if note:
+        about += f"\n{note}\n"
     if points.empty:
         body = "\n".join([head, about, reading, "", "There are no figures for this measure yet.\n"])
         return body if in_pdf else html_only(body)

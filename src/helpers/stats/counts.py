@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 from statsmodels.stats.rates import test_poisson_2indep
 
 from helpers.stats import _series
@@ -79,8 +80,12 @@ def compare_rates(
     direction: str = "neutral",
     alpha: float = ALPHA,
     decimals: int = 1,
+    dispersion: float = 1.0,
 ) -> RateTest:
     """Two-sided Poisson test of equal rates (statsmodels test_poisson_2indep, ratio = 1).
+
+    `dispersion` above 1 (Laney's sigma_z: the months vary more than Poisson chance allows)
+    widens the test: the Wald z of the two rates is divided by it (method "wald-dispersed").
 
     The default 'exact-cond' method is the exact test conditional on the total count (a binomial
     test), which stays valid for the small monthly counts common in children's services. Counts
@@ -107,8 +112,13 @@ def compare_rates(
     else:
         # Counts recovered from published (rounded) rates may be fractional; events are whole.
         k1, k2 = round(count1), round(count2)
-        res = test_poisson_2indep(k1, exposure1, k2, exposure2, method=method)
-        stat, pv = float(res.statistic), float(res.pvalue)
+        if dispersion > 1:
+            pooled = (count1 + count2) / (exposure1 + exposure2)
+            stat = (r1 - r2) / math.sqrt(pooled * (1 / exposure1 + 1 / exposure2)) / dispersion
+            pv, method = float(2 * norm.sf(abs(stat))), "wald-dispersed"
+        else:
+            res = test_poisson_2indep(k1, exposure1, k2, exposure2, method=method)
+            stat, pv = float(res.statistic), float(res.pvalue)
     ratio = r1 / r2 if r2 > 0 else (math.inf if r1 > 0 else NAN)
     sig = pv < alpha
     diff = r1 - r2
@@ -133,6 +143,7 @@ def poisson_vs_baseline(
     direction: str = "neutral",
     alpha: float = ALPHA,
     decimals: int = 1,
+    dispersion: float = 1.0,
 ) -> RateTest:
     """The latest month's rate against the baseline months pooled (default: the 12 before).
 
@@ -159,4 +170,5 @@ def poisson_vs_baseline(
         direction=direction,
         alpha=alpha,
         decimals=decimals,
+        dispersion=dispersion,
     )

@@ -2,7 +2,14 @@
 
 percent            -> Wilson interval, Laney p', z tests against last month and the baseline
 count/rate_per_10k -> Laney u', Poisson test against the baseline
-every unit         -> trend (HAC slope), seasonality (STL), autocorrelation (Ljung-Box)
+every unit         -> trend (HAC slope, calibrated), seasonality (STL), autocorrelation (Ljung-Box)
+
+The comparisons treat two months as separate samples. Where the months of the current process
+are linked (the same decision as the SPC verdict: helpers.spc.method), consecutive months share
+most of their children or most of a rolling window, and those tests would claim real changes far
+more often than their level says; so no p-value is quoted for them and the sentence says why.
+Where months are independent but vary more than binomial or Poisson chance allows (Laney's
+sigma_z above 1), the tests are widened by sigma_z.
 
 Every key in NUMBER_KEYS is always present (NaN when a check does not apply or cannot run), so
 rows for different measures line up as columns.
@@ -24,7 +31,7 @@ from helpers.stats.laney import LaneyLimits
 from helpers.stats.proportions import compare_proportions, laney_p
 from helpers.stats.seasonality import STRONG, seasonal_strength
 from helpers.stats.trend import trend_slope
-from helpers.stats.wording import ALPHA
+from helpers.stats.wording import ALPHA, fmt_p
 
 NAN = float("nan")
 NUMBER_KEYS = (
@@ -34,12 +41,22 @@ NUMBER_KEYS = (
     "trend_per_year", "trend_ci_low", "trend_ci_high", "trend_p", "trend_months",
     "seasonal_strength", "strongly_seasonal",
     "ljung_box_q", "ljung_box_lag", "ljung_box_p",
+    "months_linked", "trend_abstained",
 )  # fmt: skip
+#: Said instead of the comparisons when the months are linked.
+LINKED_WORDS = (
+    "Neighbouring months share most of what they count (the same children from month to month, "
+    "or overlapping 12-month windows), so this month is not tested against last month or the "
+    "last 12 months as if they were separate samples: such tests would find differences far "
+    "more often than chance allows. The chart's verdict allows for the link."
+)
 
 
 class MeasureLike(Protocol):
     unit: str
     improvement_direction: str
+    rolling_months: int | None
+    spc_method: str
 
     @property
     def multiplier(self) -> float: ...
@@ -82,6 +99,34 @@ def _laney_numbers(lim: LaneyLimits) -> dict[str, Any]:
     }
 
 
+_NO_LANEY = {k: NAN for k in ("laney_centre", "laney_lower", "laney_upper", "laney_outside")} | {
+    "laney_months_outside": NAN
+}
+
+
+def _dispersion(lim: LaneyLimits) -> float:
+    """Laney's sigma_z where the months vary more than the binomial or Poisson model allows."""
+    sigma_z = float(lim.sigma_z)
+    return sigma_z if np.isfinite(sigma_z) and sigma_z > 1 else 1.0
+
+
+def months_linked(
+    value: pd.Series, measure: MeasureLike, start: object = None, months: int | None = None
+) -> bool:
+    """Whether the current process's months are linked, decided as the SPC verdict decides."""
+    from helpers.spc.method import dependent_rows
+
+    s = value
+    if start is not None:
+        key = pd.Period(start, freq="M") if _series.is_monthly(s) else start
+        s = s.loc[key:]
+    if months is not None:
+        s = s.iloc[-months:]
+    rolling = getattr(measure, "rolling_months", None)
+    setting = getattr(measure, "spc_method", "auto")
+    return bool(dependent_rows(s.to_numpy(dtype=float), rolling, setting)[0][0])
+
+
 def evidence_for(
     series_frame: pd.DataFrame,
     measure: MeasureLike,
@@ -111,13 +156,21 @@ def evidence_for(
     sentences: list[str] = []
     if mult != 1:
         num = num.fillna(value / mult * den)
+    linked = months_linked(value, measure, trend_start, trend_months)
+    numbers["months_linked"] = linked
 
     if unit == "percent":
         if (num.notna() & den.notna()).any():
-            comp = compare_proportions(
-                num, den, baseline=baseline, direction=direction, alpha=alpha, decimals=decimals
-            )
             lim = laney_p(num, den, multiplier=mult, decimals=decimals)
+            comp = compare_proportions(
+                num,
+                den,
+                baseline=baseline,
+                direction=direction,
+                alpha=alpha,
+                decimals=decimals,
+                dispersion=_dispersion(lim),
+            )
             numbers.update(
                 ci_low=comp.latest.low * mult,
                 ci_high=comp.latest.high * mult,
@@ -127,7 +180,11 @@ def evidence_for(
                 p_vs_baseline=comp.vs_baseline.p_value,
                 **_laney_numbers(lim),
             )
-            sentences += [*comp.plain_english, lim.plain_english]
+            if linked:
+                numbers.update(p_vs_last=NAN, p_vs_baseline=NAN, **_NO_LANEY)
+                sentences += [comp.latest.plain_english, LINKED_WORDS]
+            else:
+                sentences += [*comp.plain_english, lim.plain_english]
         else:
             sentences.append(
                 "No numerators and denominators, so the percentage checks were not run."
@@ -148,13 +205,18 @@ def evidence_for(
                 direction=direction,
                 alpha=alpha,
                 decimals=decimals,
+                dispersion=_dispersion(lim),
             )
             numbers.update(
                 baseline_value=test.rate2 * mult,
                 p_vs_baseline=test.p_value,
                 **_laney_numbers(lim),
             )
-            sentences += [test.plain_english, lim.plain_english]
+            if linked:
+                numbers.update(p_vs_baseline=NAN, **_NO_LANEY)
+                sentences.append(LINKED_WORDS)
+            else:
+                sentences += [test.plain_english, lim.plain_english]
 
     trend = trend_slope(
         value,
@@ -164,6 +226,7 @@ def evidence_for(
         direction=direction,
         alpha=alpha,
         decimals=decimals,
+        linked=linked,
     )
     season = seasonal_strength(value, threshold=seasonal_threshold)
     auto = ljung_box(value, alpha=alpha)
@@ -178,6 +241,15 @@ def evidence_for(
         ljung_box_q=auto.q,
         ljung_box_lag=auto.lag if auto.reason is None else NAN,
         ljung_box_p=auto.p_value,
+        trend_abstained=trend.abstained,
     )
-    sentences += [trend.plain_english, season.plain_english, auto.plain_english]
+    auto_words = auto.plain_english
+    if linked and auto.reason is None:
+        auto_words = (
+            "Each month tends to resemble the month before it, so this measure is judged against "
+            "its own slow movement rather than the standard process limits."
+        )
+        if auto.significant:
+            auto_words = auto_words.replace("before it,", f"before it ({fmt_p(auto.p_value)}),")
+    sentences += [trend.plain_english, season.plain_english, auto_words]
     return Evidence(numbers, tuple(sentences))

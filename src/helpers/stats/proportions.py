@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from helpers.stats import _series
@@ -94,10 +95,13 @@ def two_proportion_test(
     direction: str = "neutral",
     alpha: float = ALPHA,
     decimals: int = 1,
+    dispersion: float = 1.0,
 ) -> ProportionTest:
     """Pooled two-proportion z test (statsmodels proportions_ztest), worded for members.
 
     When both groups are all 0% or all 100% there is nothing to test: z = 0, p = 1.
+    `dispersion` above 1 (Laney's sigma_z: months vary more than binomial chance allows) divides
+    z by it before the p-value is worked out.
     """
     if not (_ok(x1, n1) and _ok(x2, n2)):
         return ProportionTest(
@@ -110,6 +114,9 @@ def two_proportion_test(
     else:
         z, pv = proportions_ztest(np.array([x1, x2]), np.array([n1, n2]))
         z, pv = float(z), float(pv)
+        if dispersion > 1:
+            z = z / dispersion
+            pv = float(2 * norm.sf(abs(z)))
     diff = p1 - p2
     sig = pv < alpha
     gap = fmt_change(100 * diff, "percent", decimals)
@@ -144,6 +151,7 @@ def compare_proportions(
     direction: str = "neutral",
     alpha: float = ALPHA,
     decimals: int = 1,
+    dispersion: float = 1.0,
 ) -> ProportionComparison:
     """This month (the last month of the series) against last month and against the baseline.
 
@@ -159,7 +167,15 @@ def compare_proportions(
     interval = wilson_interval(x1, n1, alpha=alpha, decimals=decimals)
     x0, n0 = (float(num.iloc[-2]), float(den.iloc[-2])) if len(num) > 1 else (NAN, NAN)
     vs_last = two_proportion_test(
-        x1, n1, x0, n0, against="last month", direction=direction, alpha=alpha, decimals=decimals
+        x1,
+        n1,
+        x0,
+        n0,
+        against="last month",
+        direction=direction,
+        alpha=alpha,
+        decimals=decimals,
+        dispersion=dispersion,
     )
     months = _series.baseline_labels(num.index, baseline)
     have = [m for m in months if _ok(num.loc[m], den.loc[m])]
@@ -167,7 +183,15 @@ def compare_proportions(
     bn = float(den.loc[have].sum()) if have else NAN
     against = f"the previous {len(have)} months together" if have else "the baseline"
     vs_base = two_proportion_test(
-        x1, n1, bx, bn, against=against, direction=direction, alpha=alpha, decimals=decimals
+        x1,
+        n1,
+        bx,
+        bn,
+        against=against,
+        direction=direction,
+        alpha=alpha,
+        decimals=decimals,
+        dispersion=dispersion,
     )
     sentences = tuple(
         s for s in (interval.plain_english, vs_last.plain_english, vs_base.plain_english) if s
