@@ -9,7 +9,7 @@ are linked (the same decision as the SPC verdict: helpers.spc.method), consecuti
 most of their children or most of a rolling window, and those tests would claim real changes far
 more often than their level says; so no p-value is quoted for them and the sentence says why.
 Where months are independent but vary more than binomial or Poisson chance allows (Laney's
-sigma_z above 1), the tests are widened by sigma_z.
+sigma_z, or the z-scores' spread around the centre, above 1), the tests are widened by it.
 
 Every key in NUMBER_KEYS is always present (NaN when a check does not apply or cannot run), so
 rows for different measures line up as columns.
@@ -105,9 +105,13 @@ _NO_LANEY = {k: NAN for k in ("laney_centre", "laney_lower", "laney_upper", "lan
 
 
 def _dispersion(lim: LaneyLimits) -> float:
-    """Laney's sigma_z where the months vary more than the binomial or Poisson model allows."""
-    sigma_z = float(lim.sigma_z)
-    return sigma_z if np.isfinite(sigma_z) and sigma_z > 1 else 1.0
+    """How much more the months vary than the binomial or Poisson model allows (at least 1).
+
+    The larger of Laney's sigma_z (month-to-month) and the z-scores' spread around the centre
+    (which includes slow wandering): a comparison with the last 12 months must allow for both.
+    """
+    found = [v for v in (lim.sigma_z, lim.spread_z) if np.isfinite(v)]
+    return max([1.0, *found])
 
 
 def months_linked(

@@ -38,6 +38,9 @@ class LaneyLimits:
     sigma_z: float
     n_months: int
     plain_english: str
+    #: The z-scores' spread around the centre, sqrt(mean z^2): unlike sigma_z (from moving
+    #: ranges) it includes slow wandering, which a comparison across a year must allow for.
+    spread_z: float = float("nan")
 
     @property
     def outside_months(self) -> list:
@@ -101,6 +104,7 @@ def laney_limits(
         sigma_z=sigma_z,
         n_months=n,
         plain_english=text,
+        spread_z=float(np.sqrt(np.mean(z.dropna() ** 2))) if z.notna().any() else float("nan"),
     )
 
 
