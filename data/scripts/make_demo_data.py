@@ -113,6 +113,7 @@ class Event:
     description: str
     expected_in_latest: dict[str, Any] | None
     extra: dict[str, Any] = field(default_factory=dict)
+    pack_in_latest: dict[str, Any] | None = None
 
 
 def read_events(config: dict[str, Any]) -> list[Event]:
@@ -128,6 +129,7 @@ def read_events(config: dict[str, Any]) -> list[Event]:
                 size_sigma=raw.pop("size_sigma", None),
                 description=" ".join(str(raw.pop("description")).split()),
                 expected_in_latest=raw.pop("expected_in_latest", None),
+                pack_in_latest=raw.pop("pack_in_latest", None),
                 extra={k: v for k, v in raw.items() if k != "end"},
             )
         )
@@ -594,6 +596,10 @@ def events_document(ex: Extracts) -> dict[str, Any]:
         item["description"] = ev.description
         if ev.expected_in_latest is not None:
             item["expected_in_latest"] = dict(ev.expected_in_latest)
+        if ev.pack_in_latest is not None:
+            pack = dict(ev.pack_in_latest)
+            pack["why"] = " ".join(str(pack.get("why", "")).split())
+            item["pack_in_latest"] = pack
         items.append(item)
     return {
         "about": (
@@ -601,7 +607,9 @@ def events_document(ex: Extracts) -> dict[str, Any]:
             "data/scripts/make_demo_data.py from data/scripts/demo_config.yml. "
             f"expected_in_latest is the SPC verdict for {ex.months[-1]} "
             "(NHSRplotthedots defaults, all points, rebased at data/process_changes.yml), "
-            "checked by tests/test_demo_data.py."
+            "checked by tests/test_demo_data.py. pack_in_latest, where given, is the pack's own "
+            "verdict when it differs (a slow-moving measure judged against its own movement), "
+            "checked by tests/pack/test_build.py."
         ),
         "latest_period": str(ex.months[-1]),
         "events": items,

@@ -4,10 +4,9 @@ Each rule is rare on its own, but with several rules and two dozen measures a fe
 are expected from noise alone. For every tracker measure this simulates series with no change at
 all from the measure's *own* no-change model, over its current process (since its last rebase)
 with its own length and missing months:
-- months judged independent: independent normal noise;
 - a declared rolling N-month figure: rolling N-month sums of independent monthly figures;
-- a slow-moving series: AR(1) noise with the lag-one coefficient fitted to its own months
-  (helpers.spc.correlated, bias-corrected).
+- any other: AR(1) noise with the lag-one coefficient fitted to its own months
+  (helpers.spc.correlated, bias-corrected; independent noise where it is below 0.05).
 Each simulated series then goes through the whole decision the pack makes (the dependence test,
 then the reference rules or the correlated method: helpers.analysis.signals), and the share whose
 latest month is flagged is the measure's chance. The sum over the tracker's measures is the
@@ -26,12 +25,14 @@ import pandas as pd
 
 from helpers.spc import ptd_spc
 from helpers.spc.correlated import PHI_MAX, fit_and_judge, rolling_flows
-from helpers.spc.method import AUTOCORRELATED, MDC, dependent_rows
+from helpers.spc.method import MDC, dependent_rows
 
 SIMULATIONS = 10_000
 #: Series per slow-moving measure (each has its own coefficient, so none are shared).
 CORRELATED_SIMULATIONS = 4_000
 SEED = 20_261_001
+#: Fitted lag-one coefficients below this are simulated as independent months.
+MIN_PHI = 0.05
 #: Months simulated before an AR(1) series is used, so it starts from its long-run spread.
 BURN_IN = 60
 
@@ -148,10 +149,13 @@ def no_change_model(
     """The model chance is simulated from, for a process judged by `method`."""
     if rolling_months:
         return NoChangeModel("rolling", window=int(rolling_months), setting=setting)
-    if method == AUTOCORRELATED:
-        phi = float(fit_and_judge(values).phi[0])
-        return NoChangeModel("ar1", phi=round(phi, 2), setting=setting)
-    return NoChangeModel("independent", setting=setting)
+    # The lag-one coefficient fitted to the measure's own months (bias-corrected, at least 0),
+    # whichever rules judged it: a short slow-moving series the dependence test did not
+    # recognise still gets the chance its own movement gives under the reference rules.
+    phi = round(float(fit_and_judge(values).phi[0]), 2)
+    if phi < MIN_PHI or not np.isfinite(phi):
+        return NoChangeModel("independent", setting=setting)
+    return NoChangeModel("ar1", phi=phi, setting=setting)
 
 
 def chance_probabilities(

@@ -24,6 +24,9 @@ from helpers.spc.options import direction_code
 
 #: points column saying which rules judged the point.
 METHOD_COLUMN = "spc_method"
+#: points columns with the band the target is judged against for a slow-moving process (the
+#: next month's prediction band); NaN where the process limits serve, as in the reference.
+ASSURANCE_COLUMNS = ("assurance_lpl", "assurance_upl")
 
 
 def point_types(signs: np.ndarray, direction: int) -> np.ndarray:
@@ -52,7 +55,15 @@ def _rejudge(group: pd.DataFrame, direction: int) -> dict[str, np.ndarray]:
     relative = np.where(present, np.sign(values - centre), 0).astype(np.int64)
     outside = pd.array(np.where(present, (values > upper) | (values < lower), False), "boolean")
     outside[~present] = pd.NA
+    # Will the target be met? For a slow-moving measure that depends on where it is now and how
+    # far it moves in a month: the next month's prediction band (3 standard errors either side),
+    # not the long-run range it can wander over in years.
+    last = values[present][-1] if present.any() else np.nan
+    phi, sigma_e = float(fit.phi[0]), float(fit.sigma_e[0])
+    predicted = centre + phi * (last - centre)
     return {
+        ASSURANCE_COLUMNS[0]: np.full(n, predicted - 3 * sigma_e),
+        ASSURANCE_COLUMNS[1]: np.full(n, predicted + 3 * sigma_e),
         "mean": np.full(n, centre),
         "lpl": np.full(n, lower),
         "upl": np.full(n, upper),
@@ -75,6 +86,8 @@ def judge_points(
     """
     out = points.copy()
     out[METHOD_COLUMN] = MDC
+    for column in ASSURANCE_COLUMNS:
+        out[column] = np.nan
     choices: dict[str, MethodChoice] = {}
     for (facet, _group_id), group in out.groupby(["facet", "rebase_group"], sort=False):
         if facet not in catalogue:
@@ -122,3 +135,12 @@ def latest_choices(points: pd.DataFrame, catalogue: Catalogue) -> dict[str, Meth
             current["value"].to_numpy(dtype=float), measure.rolling_months, measure.spc_method
         )
     return choices
+
+
+def assurance_band(point: pd.Series) -> tuple[float, float]:
+    """The band a target is judged against at this point: the process limits, or for a
+    slow-moving process its next month's prediction band (helpers.analysis.signals)."""
+    low, high = point.get("assurance_lpl"), point.get("assurance_upl")
+    if low is not None and high is not None and not (pd.isna(low) or pd.isna(high)):
+        return float(low), float(high)
+    return float(point["lpl"]), float(point["upl"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.analysis.signals import judge_points, latest_choices
+from helpers.analysis.signals import assurance_band, judge_points, latest_choices
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Catalogue, Measure
 from helpers.spc import ptd_spc
@@ -435,7 +435,8 @@ def month_verdicts(
         row["variation_icon"] = _variation_name(
             point_type if flagged else "common_cause", direction
         )
-        row["assurance_icon"] = _assurance_name(measure, lpl, upl)
+        low, high = (lpl, upl) if point is None else assurance_band(point)
+        row["assurance_icon"] = _assurance_name(measure, low, high)
         found = evidence[measure.id]
         row.update(found.numbers)
         row["evidence"] = found.text

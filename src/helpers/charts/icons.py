@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from helpers.analysis.signals import assurance_band
 from helpers.charts.style import COLOURS, SMALL_FONT_SIZE, glyph_colour
 from helpers.spc import icons as spc_icons
 from helpers.spc.options import direction_code
@@ -236,9 +237,8 @@ def assurance_icon(
     if target is None or frame.empty:
         return None
     last = frame.iloc[-1]
-    kind = spc_icons.assurance_when_limits(
-        target, float(last["lpl"]), float(last["upl"]), direction_code(improvement_direction)
-    )
+    low, high = assurance_band(last)
+    kind = spc_icons.assurance_when_limits(target, low, high, direction_code(improvement_direction))
     return None if kind is None else _bare(spc_icons.assurance_icon(kind))
 
 

@@ -45,6 +45,8 @@ JUMP_SIGMA = 3.0
 CUSUM_K = 0.75
 CUSUM_H = 5.0
 PHI_MAX = 0.98
+MEAN_ALLOWANCE = 1.0
+CUSUM_MEAN_K = 1.0
 
 #: Rule codes per point, and their labels (limit rules reuse the reference's labels).
 COMMON, ABOVE, BELOW, JUMP_UP, JUMP_DOWN, SHIFT_UP, SHIFT_DOWN, MISSING = range(8)
@@ -152,14 +154,15 @@ class CorrelatedFit:
     cusum_down: np.ndarray
     codes: np.ndarray  # (rows, n) rule codes (COMMON ... MISSING)
     fitted: np.ndarray  # (rows,) whether there were enough months to fit
+    half_width: np.ndarray  # (rows,) from the centre to each limit
 
     @property
     def lower(self) -> np.ndarray:
-        return self.centre - LIMIT_SIGMA * self.sigma
+        return self.centre - self.half_width
 
     @property
     def upper(self) -> np.ndarray:
-        return self.centre + LIMIT_SIGMA * self.sigma
+        return self.centre + self.half_width
 
     def latest_flag(self) -> np.ndarray:
         """Whether each row's last month is beyond normal variation."""
@@ -195,6 +198,13 @@ def fit_and_judge(values: np.ndarray, window: int | None = None) -> CorrelatedFi
     dof = np.maximum(pairs.sum(axis=1) - 2, 1)
     sigma_e = np.sqrt((resid**2).sum(axis=1) / dof)
     sigma = sigma_e / np.sqrt(1 - phi**2)
+    # The centre is itself uncertain: m linked months carry the information of about
+    # m (1 - phi) / (1 + phi) independent ones. The limits allow for that uncertainty.
+    centre_var = (1 + phi) / ((1 - phi) * np.maximum(m, 1))
+    half_width = LIMIT_SIGMA * sigma * np.sqrt(1 + MEAN_ALLOWANCE * centre_var)
+    # ...and it biases every prediction error by about 1 / sqrt(m) standard errors, whatever
+    # phi is, so the CUSUM's allowance k grows by that much.
+    k = CUSUM_K + CUSUM_MEAN_K / np.sqrt(np.maximum(m, 1))
 
     x = y - centre[:, None]
     z = np.full((rows, n), np.nan)
@@ -219,12 +229,12 @@ def fit_and_judge(values: np.ndarray, window: int | None = None) -> CorrelatedFi
     for t in range(start, n):
         step = np.nan_to_num(z[:, t])  # a missing month leaves the sums where they were
         moved = ~np.isnan(z[:, t])
-        s_up = np.where(moved, np.maximum(0.0, s_up + step - CUSUM_K), s_up)
-        s_down = np.where(moved, np.maximum(0.0, s_down - step - CUSUM_K), s_down)
+        s_up = np.where(moved, np.maximum(0.0, s_up + step - k), s_up)
+        s_down = np.where(moved, np.maximum(0.0, s_down - step - k), s_down)
         up[:, t], down[:, t] = s_up, s_down
 
     codes = np.full((rows, n), COMMON, dtype=np.int8)
-    limit = LIMIT_SIGMA * sigma[:, None]
+    limit = half_width[:, None]
     rules = (
         (up > CUSUM_H, SHIFT_UP),
         (down > CUSUM_H, SHIFT_DOWN),
@@ -237,7 +247,9 @@ def fit_and_judge(values: np.ndarray, window: int | None = None) -> CorrelatedFi
         codes[mask] = code
     codes[~fitted] = COMMON
     codes[~present] = MISSING
-    return CorrelatedFit(centre, sigma, sigma_e, phi, start, z, up, down, codes, fitted)
+    return CorrelatedFit(
+        centre, sigma, sigma_e, phi, start, z, up, down, codes, fitted, half_width
+    )
 
 
 def rolling_flows(monthly: np.ndarray, window: int) -> np.ndarray:

@@ -212,9 +212,9 @@ def trend_slope(
         if linked or effective_months(n, phi) < MIN_EFFECTIVE_MONTHS:
             moved = "rose" if slope > 0 else "fell"
             text = (
-                f"{span} the figure {moved} by about {size} a year, but it moves so slowly (each "
-                f"month is mostly the month before) that these months cannot tell a steady "
-                f"trend from its own slow wandering, so no test of a trend is quoted."
+                f"{span} the figure {moved} by about {size} a year, but its months rise and fall "
+                f"together in runs rather than independently, so these months cannot tell a "
+                f"steady trend from its own slow wandering, and no test of a trend is quoted."
             )
             return Trend(
                 slope, NAN, NAN, NAN, False, n, lags, first, last, text, None, phi, True
