@@ -102,7 +102,7 @@ def simulate(
     return values
 
 
-def _reference_latest(values: np.ndarray) -> np.ndarray:
+def reference_latest(values: np.ndarray) -> np.ndarray:
     """The reference rules' verdict on each row's last month (one process, no rebase)."""
     rows, n = values.shape
     if rows == 0:
@@ -127,7 +127,7 @@ def decided_latest(values: np.ndarray, rolling_months: int | None, setting: str)
     if dependent.any():
         flags[dependent] = fit_and_judge(values[dependent]).latest_flag()
     if (~dependent).any():
-        flags[~dependent] = _reference_latest(values[~dependent])
+        flags[~dependent] = reference_latest(values[~dependent])
     return flags
 
 
