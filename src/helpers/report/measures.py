@@ -106,7 +106,7 @@ def judged_note(measure: Measure, verdict: pd.Series | dict, short: bool = False
             text += " It is judged against its own slow movement, not the standard limits."
         return text
     if slow and short:
-        return "**Slow-moving:** judged against its own slow movement (see How to read this pack)."
+        return ""  # the caption already says it is judged against its own slow movement
     if slow:
         return (
             "*Judged against its own slow movement:* each month is mostly the month before (the "
