@@ -532,6 +532,7 @@ def annex_a(
     from helpers.inputs.annex_a.compute import AnnexAError, compute_annex_a
     from helpers.inputs.annex_a.output import default_folder, load_extract, write_extract
     from helpers.inputs.annex_a.workbook import WorkbookError
+    from helpers.inputs.population import PopulationError
     from helpers.inputs.store import LoadError, StoreBusy
     from helpers.periods import PeriodError, parse_period
 
@@ -556,7 +557,7 @@ def annex_a(
     cat = _catalogue(catalogue)
     try:
         result = compute_annex_a(workbook, cat, day, month)
-    except WorkbookError as exc:
+    except (WorkbookError, PopulationError) as exc:
         raise _fail(f"Nothing was written or loaded. {exc}", EXIT_INVALID) from None
     except AnnexAError as exc:
         _print_annex_a_problems(exc.problems)
