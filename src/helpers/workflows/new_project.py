@@ -125,16 +125,19 @@ def find_authority(code: str, authorities: dict[str, Authority], where: Path) ->
     near = nearest_by_code(given, authorities) if is_code else []
     near += [a for a in nearest_by_name(given, authorities) if a not in near]
     suggestions = "; ".join(f"{a.name} ({a.la_code}, {a.ons_code})" for a in near[:5])
-    hint = (
-        f" Nearest: {suggestions}."
-        if suggestions
-        else f" Find the council's name in {where} (la_name) and use its old_la_code."
+    problem = (
+        f"no English authority has this code in {where}"
+        if is_code
+        else "give the council's DfE old LA code or ONS code, not its name"
     )
-    what = "code" if is_code else "DfE old LA code or ONS code (it looks like a name)"
+    hint = (
+        f"Nearest: {suggestions}."
+        if suggestions
+        else f"Find the council's name in {where} (la_name) and use its old_la_code."
+    )
     raise InitError(
-        f"--council {given!r}: not the {what} of an English authority in {where}.{hint} "
-        "Run again with the council's code, e.g. `tracker init DIR --council 383` for Leeds. "
-        "Nothing was written."
+        f"--council {given!r}: {problem}. {hint} Run again with the council's code, e.g. "
+        "`tracker init DIR --council 383` for Leeds. Nothing was written."
     )
 
 

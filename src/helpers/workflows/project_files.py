@@ -179,12 +179,12 @@ a revision (the store keeps both, and `tracker revisions` lists them).
   denominator, missing columns, empty or unreadable files. Every problem names the file, row and
   column and says what to fix; a file with any error changes nothing in the store.
 
-A small example (`data/extracts/2027-04/social-care.csv`):
+A small example (`data/extracts/2026-04/social-care.csv`):
 
 ```
 measure_id,period,value,numerator,denominator
-reref_12m,2027-04,21.4,107,500
-assess_45wd,2027-04,88.0,440,500
+reref_12m,2026-04,21.4,107,500
+assess_45wd,2026-04,88.0,440,500
 ```
 
 ## Figures from Annex A
