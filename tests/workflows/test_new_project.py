@@ -371,6 +371,8 @@ def test_nothing_is_half_written(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(new_project.project_files, "readme_md", broken)
     with pytest.raises(OSError, match="disk full"):
         init_project(tmp_path / "leeds", LEEDS, source=ROOT)
+    with pytest.raises(OSError, match="disk full"):  # folders it made above DIR go too
+        init_project(tmp_path / "councils" / "yorkshire" / "leeds", LEEDS, source=ROOT)
     assert leftovers(tmp_path) == []
 
 

@@ -368,6 +368,8 @@ def init_project(
                 "out and write it in data/council.yml later. Nothing was written."
             )
     _check_target(target, source, force)
+    # Folders above DIR that init creates go again if it fails (they held nothing before).
+    created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.init-"))
     try:
@@ -375,9 +377,11 @@ def init_project(
         _read_back(built)
         built.chmod(0o777 & ~_umask())
         _move_into_place(built, target)
-    finally:
-        if built.exists():
-            shutil.rmtree(built, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        if created:
+            shutil.rmtree(created[-1], ignore_errors=True)
+        raise
     return NewProject(
         folder=target,
         council=authority,
