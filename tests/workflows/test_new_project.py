@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, make_project
 from typer.testing import CliRunner
 
 from helpers.cli import app
@@ -287,6 +287,27 @@ def test_the_warning_stops_once_the_commission_is_set(tmp_path) -> None:
     )
     assert not any("'commission'" in w for w in unset_warnings(made.folder))
     assert load_council(council_yml).commission == "Children's Scrutiny Panel"
+    # A project made by init can start another, and carries nothing of the first council.
+    again = init_project(tmp_path / "bolton", "350", source=made.folder)
+    assert again.targets_cleared == 0 and again.tracker_measures == made.tracker_measures
+    for name in ("council_plan.md", "measures.yml", "tracker_sets.yml"):
+        ours = (made.folder / "data" / name).read_text(encoding="utf-8")
+        assert (again.folder / "data" / name).read_text(encoding="utf-8") == ours, name
+    assert "wigan" not in (again.folder / "data" / "council.yml").read_text().lower()
+
+
+def test_a_council_the_published_figures_miss_is_told_which_file_to_fill(tmp_path) -> None:
+    source = make_project(tmp_path / "source", ["index.ipynb"])
+    table = source / "data" / "authority_population.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(x for x in lines if not x.startswith("383,")), encoding="utf-8")
+    made = init_project(tmp_path / "leeds", LEEDS, source=source)
+    assert made.population_years == ()
+    pop = (made.folder / "data" / "population.csv").read_text(encoding="utf-8")
+    assert pop == "mid_year,population_0_17,used_for_year_ending_march,source\n"
+    assert len(made.notes) == 1
+    assert "data/population.csv: no population figures for Leeds's children" in made.notes[0]
+    assert "population_0_17" in made.notes[0]
 
 
 def test_commission_given_and_ons_code_accepted(tmp_path) -> None:

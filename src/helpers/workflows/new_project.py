@@ -352,7 +352,13 @@ def init_project(
     today: dt.date | None = None,
 ) -> NewProject:
     """Make a clean project for the council with this code in `target` (see the module's doc)."""
-    source = (source or paths.project_root()).resolve()
+    try:
+        source = (source or paths.project_root()).resolve()
+    except FileNotFoundError as exc:
+        raise InitError(
+            f"{exc} `tracker init` copies the catalogue, chapters and published tables from the "
+            "project it is run in: run it from the Vision Tracker repository. Nothing was written."
+        ) from None
     target = Path(target).expanduser().resolve()
     today = today or dt.date.today()
     try:

@@ -198,10 +198,11 @@ kept, never a child's details. Rates per 10,000 children use `data/population.cs
 
 def council_plan_md(source_text: str) -> str:
     """The Council Plan file's description, without the demo's section about its own rows."""
-    kept = source_text.split("**Demo values.**", 1)[0].rstrip()
     note = textwrap.fill(
         "`tracker init` left the file with its header only: add a row for each measure the "
         "Council Plan report publishes when the quarter's report comes out.",
         99,
     )
+    # The demo's section about its own rows goes; so does this note in a project init made.
+    kept = source_text.split("**Demo values.**", 1)[0].split(note.split()[0], 1)[0].rstrip()
     return f"{kept}\n\n{note}\n"
