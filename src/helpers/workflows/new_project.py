@@ -271,9 +271,14 @@ class _Written:
 
 
 def _populate(
-    root: Path, source: Path, authority: Authority, commission: str | None, today: dt.date
+    root: Path,
+    source: Path,
+    authority: Authority,
+    commission: str | None,
+    measures: list[str],
+    today: dt.date,
 ) -> _Written:
-    """Write the whole project into `root` (a new, empty folder)."""
+    """Write the whole project into `root` (a new, empty folder); `measures`: the tracker's."""
     for name in COPIED_FOLDERS:
         shutil.copytree(source / name, root / name, ignore=IGNORED)
     for name in COPIED_FILES:
@@ -294,7 +299,6 @@ def _populate(
     names = [authorities[c].name for c in authority.neighbours]
     _write(data, "council.yml", project_files.council_yml(authority, names, commission, today))
     review = add_months(today, MONTHS_TO_FIRST_REVIEW)
-    measures = _starting_measures(source)
     _write(data, "tracker_sets.yml", project_files.tracker_sets_yml(measures, today, review))
     _write(data, "selections.yml", SELECTIONS_HEADER + "deep_dives: {}\n")
     _write(data, "council_plan.csv", ",".join(COUNCIL_PLAN_COLUMNS) + "\n")
@@ -374,12 +378,13 @@ def init_project(
                 "out and write it in data/council.yml later. Nothing was written."
             )
     _check_target(target, source, force)
+    measures = _starting_measures(source)  # reads the source's catalogue and sets, checked
     # Folders above DIR that init creates go again if it fails (they held nothing before).
     created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.init-"))
     try:
-        written = _populate(built, source, authority, commission, today)
+        written = _populate(built, source, authority, commission, measures, today)
         _read_back(built)
         built.chmod(0o777 & ~_umask())
         _move_into_place(built, target)
