@@ -18,6 +18,8 @@ It writes:
 - data/benchmark_sources.csv: for each measure its unit, original file, attribution and licence.
 - data/authorities.csv: the English authorities (DfE old LA code, ONS code, name, region) with
   their ten statistical neighbours in the DfE 2025 model, closest first.
+- data/authority_population.csv: every English authority's ONS 0-17 population by mid-year (so
+  `tracker init` can write any council's population.csv).
 - data/population.csv: the configured council's (data/council.yml) ONS 0-17 population.
 
 The project reads only these files, never the source folder. Rank, quartile band and the
@@ -43,13 +45,14 @@ from helpers.analysis.benchmarks import ENGLAND_CODE, TABLE_COLUMNS, council_sum
 from helpers.analysis.benchmarks import directions_for as catalogue_directions
 from helpers.inputs.catalogue import load_catalogue
 from helpers.inputs.council import AUTHORITIES_FILE, load_council, read_authorities
+from helpers.inputs.population import ALL_FILE, PUBLISHED_FILE, Estimate, all_csv, council_csv
 
 DEFAULT_SOURCE = Path("/work/shared/data/dfe")
 DEFAULT_REFERENCE = Path("/work/shared/reference/benchmarks-2022-2025.csv")
 #: The cross-check file was computed for Rotherham (old LA code 372) and its DfE 2025 neighbours.
 REFERENCE_LA = "372"
 SN_FILE = "sn_model_2025_wide.csv"
-POP_FILE = "ons_mid-year_population_estimates_2012_to_2024.csv"
+POP_FILE = PUBLISHED_FILE
 FIRST_YEAR, LAST_YEAR = 2013, 2025
 #: Symbols the DfE uses in place of a number: c suppressed, z not applicable, x and : not available,
 #: k and "low" below 0.5 (the workforce file writes "low"), u low reliability. All become missing.
@@ -524,25 +527,24 @@ def build_authorities(source: Path) -> pd.DataFrame:
     return frame
 
 
-def council_population(source: Path, la_code: str, name: str) -> pd.DataFrame:
-    """The council's ONS 0-17 mid-year population, with the reporting year each is used for."""
+def authority_population(source: Path) -> dict[str, list[Estimate]]:
+    """Every authority's ONS 0-17 mid-year estimates (years the file leaves blank left out)."""
     pop = population(source)
-    mine = pop[(pop["level"] == "Local authority") & (pop["old_la_code"] == la_code)].sort_values(
-        "mid_year"
-    )
+    mine = pop[(pop["level"] == "Local authority") & pop["population"].notna()]
+    found: dict[str, list[Estimate]] = {}
+    for code, year, people in zip(
+        mine["old_la_code"], mine["mid_year"], mine["population"], strict=True
+    ):
+        found.setdefault(str(code), []).append(Estimate(int(year), int(people)))
+    return found
+
+
+def council_population(estimates: dict[str, list[Estimate]], la_code: str, source: Path) -> str:
+    """The council's population.csv: its rows of the all-authority table, with attribution."""
     raw = read_published(source, POP_FILE)
-    ons = raw.loc[raw["old_la_code"].str.strip() == la_code, "new_la_code"].iloc[-1]
-    return pd.DataFrame(
-        {
-            "mid_year": mine["mid_year"].astype(int).to_numpy(),
-            "population_0_17": mine["population"].astype(int).to_numpy(),
-            "used_for_year_ending_march": (mine["mid_year"] + 1).astype(int).to_numpy(),
-            "source": "Source: Office for National Statistics (ONS), mid-year population "
-            "estimates, children "
-            f"aged 0 to 17, {name} ({ons}), as republished by the DfE in {POP_FILE}; "
-            f"{LICENCE}",
-        }
-    )
+    mine = raw[raw["old_la_code"].str.strip() == la_code]
+    ons, name = mine["new_la_code"].iloc[-1], mine["la_name"].iloc[-1]
+    return council_csv(estimates.get(la_code, []), name, ons)
 
 
 # ---------------------------------------------------------------- the cross-check
@@ -619,8 +621,10 @@ def main(argv: list[str] | None = None) -> int:
     bench.to_csv(out / "benchmarks.csv", index=False, float_format="%.10g")
     build_sources().to_csv(out / "benchmark_sources.csv", index=False)
     council = load_council(paths.data_dir() / "council.yml", out / AUTHORITIES_FILE)
-    council_population(args.source, council.la_code, council.name).to_csv(
-        out / "population.csv", index=False
+    estimates = authority_population(args.source)
+    (out / ALL_FILE).write_text(all_csv(estimates), encoding="utf-8")
+    (out / "population.csv").write_text(
+        council_population(estimates, council.la_code, args.source), encoding="utf-8"
     )
     seconds = time.perf_counter() - started
     size = (out / "benchmarks.csv").stat().st_size
@@ -630,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({size:,} bytes) to {out / 'benchmarks.csv'} in {seconds:.2f} s"
     )
     print(f"wrote {len(authorities)} authorities to {out / AUTHORITIES_FILE}")
+    print(f"wrote {len(estimates)} authorities' populations to {out / ALL_FILE}")
     print(f"wrote {council.name}'s population to {out / 'population.csv'}")
 
     summary = reference_summary(bench, out / AUTHORITIES_FILE)

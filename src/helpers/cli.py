@@ -532,6 +532,7 @@ def annex_a(
     from helpers.inputs.annex_a.compute import AnnexAError, compute_annex_a
     from helpers.inputs.annex_a.output import default_folder, load_extract, write_extract
     from helpers.inputs.annex_a.workbook import WorkbookError
+    from helpers.inputs.population import PopulationError
     from helpers.inputs.store import LoadError, StoreBusy
     from helpers.periods import PeriodError, parse_period
 
@@ -556,7 +557,7 @@ def annex_a(
     cat = _catalogue(catalogue)
     try:
         result = compute_annex_a(workbook, cat, day, month)
-    except WorkbookError as exc:
+    except (WorkbookError, PopulationError) as exc:
         raise _fail(f"Nothing was written or loaded. {exc}", EXIT_INVALID) from None
     except AnnexAError as exc:
         _print_annex_a_problems(exc.problems)
@@ -685,6 +686,8 @@ def build(
             progress.stop()
             code = getattr(exc, "exit_code", EXIT_INVALID)
             raise _fail(f"The pack was not built.\n{exc}", code) from None
+    for warning in result.warnings:  # placeholders `tracker init` left, until they are set
+        typer.echo(f"warning {warning}", err=True)
     if result.up_to_date:
         console.print(
             f"The pack for {result.period} in {result.folder} is up to date: nothing it is made "
@@ -707,3 +710,70 @@ def build(
         return
     typer.echo(result.quarto_message, err=True)
     raise typer.Exit(EXIT_NO_QUARTO)
+
+
+# ---------------------------------------------------------------- tracker init (a new council)
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The new project's folder (new or empty).", show_default=False)
+    ],
+    council: Annotated[
+        str,
+        typer.Option(
+            "--council",
+            help="The council's DfE old LA code (e.g. 383) or ONS code (e.g. E08000035).",
+            show_default=False,
+        ),
+    ],
+    commission: Annotated[
+        str | None,
+        typer.Option("--commission", help="The scrutiny commission's name, as members know it."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace everything in FOLDER if it is not empty.")
+    ] = False,
+) -> None:
+    """Start a project for another council: its settings, the shared catalogue and chapters,
+    and nothing of the demo (no extracts, selections, Council Plan rows or rebases).
+
+    Run it from this project; commands then run inside FOLDER (`cd FOLDER && tracker load`).
+    Exit 2 on an unknown code or a non-empty FOLDER without --force: nothing is written.
+    """
+    from helpers.workflows.new_project import InitError, init_project
+
+    try:
+        made = init_project(folder, council, commission, force=force)
+    except InitError as exc:
+        raise _fail(str(exc), EXIT_INVALID) from None
+    c = made.council
+    typer.echo(
+        f"Started {made.folder} for {c.name} ({c.la_code}, {c.ons_code}, {c.region}); "
+        f"statistical neighbours (DfE 2025): {'; '.join(made.neighbour_names)}."
+    )
+    if made.population_years:
+        years = made.population_years
+        typer.echo(
+            f"Population for rates per 10,000 (data/population.csv): ONS mid-year estimates "
+            f"{years[0]} to {years[-1]}."
+        )
+    for note in made.notes:
+        typer.echo(f"note    {note}")
+    typer.echo(
+        f"The catalogue's {made.targets_cleared} targets were left empty and the starting "
+        f"tracker set ({made.tracker_measures} measures) is dated today. Next:"
+    )
+    steps = []
+    if not made.commission_set:
+        steps.append("data/council.yml: write the scrutiny commission's name (commission)")
+    steps += [
+        "data/measures.yml: the council's own targets",
+        "data/tracker_sets.yml: the measures the commission follows, and who agreed them",
+        "data/extracts/<YYYY-MM>/: the month's extracts (data/extracts/README.md), or "
+        "`tracker annex-a WORKBOOK`",
+        f"cd {made.folder} && tracker load data/extracts && tracker build",
+    ]
+    for number, step in enumerate(steps, start=1):
+        typer.echo(f"  {number}. {step}")

@@ -31,7 +31,13 @@ RANGES = {
 }
 SCRIPT = paths.data_dir() / "scripts" / "make_benchmarks.py"
 SOURCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "dfe"
-OUTPUTS = ["benchmarks.csv", "benchmark_sources.csv", "authorities.csv", "population.csv"]
+OUTPUTS = [
+    "benchmarks.csv",
+    "benchmark_sources.csv",
+    "authorities.csv",
+    "authority_population.csv",
+    "population.csv",
+]
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +151,22 @@ def test_population_table() -> None:
     assert set(by_year.index) == set(range(2012, 2025))
     assert pop["source"].str.contains("ONS").all()
     assert pop["source"].str.contains("Open Government Licence").all()
+
+
+def test_council_population_is_its_rows_of_the_all_authority_table() -> None:
+    from helpers.inputs.population import ALL_FILE, Estimate, read_all
+
+    every = read_all(paths.data_dir() / ALL_FILE)
+    assert len(every) == 155  # the 153 of the neighbour model, City of London, Isles of Scilly
+    authorities = pd.read_csv(paths.data_dir() / "authorities.csv", dtype=str)
+    assert set(authorities["old_la_code"]) <= set(every)
+    pop = pd.read_csv(paths.data_dir() / "population.csv")  # the demo council's, Rotherham's
+    assert [(e.mid_year, e.population) for e in every["372"]] == list(
+        zip(pop["mid_year"], pop["population_0_17"], strict=True)
+    )
+    # ons_mid-year_population_estimates file: "2024,...,383,E08000035,Leeds,Children aged 0 to
+    # 17 years,176239"
+    assert every["383"][-1] == Estimate(2024, 176239)
 
 
 def load_script():

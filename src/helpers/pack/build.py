@@ -23,6 +23,7 @@ from helpers.analysis.month import analyse_month, write_month
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import CouncilError, load_council
 from helpers.inputs.council_plan import CouncilPlanError, read_council_plan
+from helpers.inputs.placeholders import unset_warnings
 from helpers.inputs.selections import SelectionError, check_selections
 from helpers.inputs.store import Store, utc_naive
 from helpers.inputs.tracker_sets import TrackerSetError, read_tracker_sets, tracker_sets_path
@@ -77,6 +78,8 @@ class BuildResult:
     up_to_date: bool = False
     #: The inputs that differ from the published pack's (empty for a first build or --force).
     changed: list[str] = field(default_factory=list)
+    #: Placeholders `tracker init` left that are still unset (helpers.inputs.placeholders).
+    warnings: list[str] = field(default_factory=list)
 
 
 ProgressHook = Callable[[str, str], None]
@@ -357,6 +360,7 @@ def build_pack(
         load_council(paths.data_dir(root) / "council.yml")  # e.g. a missing council.yml
     except CouncilError as exc:
         raise BuildError(str(exc)) from None
+    unset = unset_warnings(root)
     config = chapters.read_quarto_config(root / "_quarto.yml")
     plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
     if as_of is not None and as_published:
@@ -403,7 +407,7 @@ def build_pack(
     if published_key == key and not force:
         stages["total"] = round(time.perf_counter() - started, 3)
         log.info("The pack for %s is up to date (build key %s)", period, key[:12])
-        return BuildResult(period, output / period, stages, up_to_date=True)
+        return BuildResult(period, output / period, stages, up_to_date=True, warnings=unset)
 
     output.mkdir(parents=True, exist_ok=True)
     for gone in publish.remove_abandoned_builds(output):
@@ -422,6 +426,8 @@ def build_pack(
     kernels = notebooks.ChapterKernels(stage, fresh=fresh_kernels)
     try:
         log.info("Building the pack for %s from %s", period, root)
+        for warning in unset:
+            log.warning("%s", warning)
         # The chapters' kernels boot while the statistics are worked out (see ChapterKernels).
         kernels.start_early(max(1, workers))
         t0 = time.perf_counter()
@@ -507,7 +513,14 @@ def build_pack(
         publish.publish(stage, output, period)
         message = None if quarto_version else quarto_message
         return BuildResult(
-            period, output / period, stages, rendered, message, content, changed=changed
+            period,
+            output / period,
+            stages,
+            rendered,
+            message,
+            content,
+            changed=changed,
+            warnings=unset,
         )
     finally:
         kernels.close()

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import paths
 from helpers.inputs.annex_a.checks import check_workbook
 from helpers.inputs.annex_a.rules import COMPUTE, Context
 from helpers.inputs.annex_a.workbook import read_workbook
 from helpers.inputs.catalogue import Catalogue
+from helpers.inputs.population import PopulationError, missing_message, population_path
 from helpers.inputs.problems import Problem
 
 COLUMNS = ["measure_id", "period", "value", "numerator", "denominator"]
@@ -81,16 +81,23 @@ def months_between(first: pd.Period, extracted: dt.date) -> list[pd.Period]:
 
 
 def population_table(root: Path | None = None) -> pd.DataFrame:
-    path = paths.data_dir(root) / "population.csv"
-    return pd.read_csv(path, usecols=["mid_year", "population_0_17", "used_for_year_ending_march"])
+    """data/population.csv (no rows when the file is absent: see population_for)."""
+    columns = ["mid_year", "population_0_17", "used_for_year_ending_march"]
+    path = population_path(root)
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    return pd.read_csv(path, usecols=columns)
 
 
-def population_for(table: pd.DataFrame):
+def population_for(table: pd.DataFrame, path: Path | None = None):
     """Children aged 0-17 for a month: April Y to March Y+1 use the mid-Y estimate (the latest
-    estimate is carried forward, the earliest carried back)."""
+    estimate is carried forward, the earliest carried back). With no estimates, a rate stops
+    everything with the file to fill in (PopulationError)."""
     by_year = dict(zip(table["used_for_year_ending_march"], table["population_0_17"], strict=True))
 
     def population(month: pd.Period) -> int:
+        if not by_year:
+            raise PopulationError(missing_message(path or population_path()))
         year_ending = month.year + 1 if month.month >= 4 else month.year
         year = min(max(year_ending, min(by_year)), max(by_year))
         return int(by_year[year])
@@ -125,7 +132,8 @@ def compute_annex_a(
                 ),
             ]  # fmt: skip
         raise AnnexAError(problems)
-    context = Context(checked.tables, months, extracted, population_for(population_table(root)))
+    people = population_for(population_table(root), population_path(root))
+    context = Context(checked.tables, months, extracted, people)
     rows, notes = [], []
     for measure in measures:
         outcome = COMPUTE[measure.annex_a.rule](context)
