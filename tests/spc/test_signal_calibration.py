@@ -165,3 +165,14 @@ def test_a_process_after_a_rebase_is_judged_on_its_own_months() -> None:
     assert choices["m"].method == "autocorrelated"
     assert (judged["spc_method"].iloc[:30] == "mdc").all()
     assert judged["mean"].iloc[-1] == pytest.approx(float(fit_and_judge(new).centre[0]))
+
+
+def test_the_t_quantile_needs_no_scipy_but_agrees_with_it() -> None:
+    from scipy.stats import norm
+    from scipy.stats import t as student_t
+
+    from helpers.spc.correlated import t_quantile_at_3_sigma
+
+    for dof in (8, 10, 20, 53, 200):
+        exact = student_t.isf(norm.sf(3.0), dof)
+        assert t_quantile_at_3_sigma(np.array([dof]))[0] == pytest.approx(exact, rel=5e-3)

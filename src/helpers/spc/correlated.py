@@ -18,16 +18,22 @@ process *before* the judged window (the last WINDOW months), and the window is j
 - **a sustained shift**: a two-sided CUSUM (k = 0.75, h = 5) of the standardised one-step
   prediction errors from the start of the window; no run rules, because runs are normal here.
 The lag-one coefficient is bias-corrected (Kendall: phi + (1 + 3 phi) / m) and held in
-[0, 0.98]. Fitting before the window keeps a recent shift from hiding in the fit.
+[0, 0.98]. Fitting before the window keeps a recent shift from hiding in the fit. A short
+baseline is allowed for twice: the limits widen for the uncertainty of the fitted centre (m
+linked months carry the information of about m (1 - phi) / (1 + phi) independent ones), and every
+threshold (3 for limits and jumps, h for the CUSUM) is stretched by Student's t at the same tail
+with the baseline's degrees of freedom; the CUSUM's k grows by 1 / sqrt(m), the typical bias an
+estimated centre gives each prediction error.
 
 Everything works on a matrix, one series per row (NaN for a missing month), so the chance
 simulation (helpers.analysis.chance) runs thousands of series through the same code as the
-month's verdict. The settings were chosen by seeded simulation (tests/spc/test_correlated.py,
-benchmarks/bench_signals.py): on 67 no-change months the latest month is flagged at most about 4%
-of the time for AR(1) series with phi 0 to 0.95 and rolling 3-, 6- and 12-month sums, and a
-3-standard-deviation shift over the last 8 months is found about 99% of the time for rolling
-sums and 55 to 75% for AR(1) with phi 0.8 to 0.95 (a slow drift and a real step are hard to tell
-apart there).
+month's verdict. The settings were chosen by seeded simulation
+(tests/spc/test_signal_calibration.py, benchmarks/bench_signals.py): on 67 no-change months the
+pack's whole decision flags the latest month at most about 2.5% of the time for AR(1) series with
+phi 0 to 0.95 and rolling 3-, 6- and 12-month sums, and a 3-standard-deviation shift over the
+last 8 months is found about 98% of the time for rolling sums and 45 to 60% for AR(1) with phi
+0.9 and 0.95 (a slow drift and a real step are hard to tell apart there). Shorter processes are
+harder: at 36 months up to about 6% with no change.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ CUSUM_K = 0.75
 CUSUM_H = 5.0
 PHI_MAX = 0.98
 MEAN_ALLOWANCE = 1.0
+
 CUSUM_MEAN_K = 1.0
 
 #: Rule codes per point, and their labels (limit rules reuse the reference's labels).
@@ -61,6 +68,21 @@ LABELS = (
     "Missing",
 )
 SIGN = np.array([0, 1, -1, 1, -1, 1, -1, 0], dtype=np.int8)
+
+
+def t_quantile_at_3_sigma(dof: np.ndarray) -> np.ndarray:
+    """Student's t quantile with the normal's tail beyond 3 (0.135%), for `dof` degrees of freedom.
+
+    The Cornish-Fisher expansion in 1/dof (Abramowitz and Stegun 26.7.5), so the SPC path needs
+    no scipy; within 0.5% of the exact quantile from 8 degrees of freedom up (tested).
+    """
+    z = 3.0
+    v = np.maximum(np.asarray(dof, dtype=float), 1.0)
+    g1 = (z**3 + z) / 4
+    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
+    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
+    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
+    return z + g1 / v + g2 / v**2 + g3 / v**3 + g4 / v**4
 
 
 def window_length(n: int) -> int:
@@ -201,7 +223,11 @@ def fit_and_judge(values: np.ndarray, window: int | None = None) -> CorrelatedFi
     # The centre is itself uncertain: m linked months carry the information of about
     # m (1 - phi) / (1 + phi) independent ones. The limits allow for that uncertainty.
     centre_var = (1 + phi) / ((1 - phi) * np.maximum(m, 1))
-    half_width = LIMIT_SIGMA * sigma * np.sqrt(1 + MEAN_ALLOWANCE * centre_var)
+    # sigma_e is estimated from the baseline's few months: Student's t with their degrees of
+    # freedom, at the normal 3-sigma tail, in place of 3 (3.5 for 24 months, 3.2 for 55).
+    dof_e = np.maximum(pairs.sum(axis=1) - 2, 1)
+    stretch = t_quantile_at_3_sigma(dof_e) / 3.0
+    half_width = LIMIT_SIGMA * stretch * sigma * np.sqrt(1 + MEAN_ALLOWANCE * centre_var)
     # ...and it biases every prediction error by about 1 / sqrt(m) standard errors, whatever
     # phi is, so the CUSUM's allowance k grows by that much.
     k = CUSUM_K + CUSUM_MEAN_K / np.sqrt(np.maximum(m, 1))
@@ -236,10 +262,10 @@ def fit_and_judge(values: np.ndarray, window: int | None = None) -> CorrelatedFi
     codes = np.full((rows, n), COMMON, dtype=np.int8)
     limit = half_width[:, None]
     rules = (
-        (up > CUSUM_H, SHIFT_UP),
-        (down > CUSUM_H, SHIFT_DOWN),
-        (z > JUMP_SIGMA, JUMP_UP),
-        (z < -JUMP_SIGMA, JUMP_DOWN),
+        (up > CUSUM_H * stretch[:, None], SHIFT_UP),
+        (down > CUSUM_H * stretch[:, None], SHIFT_DOWN),
+        (z > JUMP_SIGMA * stretch[:, None], JUMP_UP),
+        (z < -JUMP_SIGMA * stretch[:, None], JUMP_DOWN),
         (x > limit, ABOVE),
         (x < -limit, BELOW),
     )
@@ -247,9 +273,7 @@ def fit_and_judge(values: np.ndarray, window: int | None = None) -> CorrelatedFi
         codes[mask] = code
     codes[~fitted] = COMMON
     codes[~present] = MISSING
-    return CorrelatedFit(
-        centre, sigma, sigma_e, phi, start, z, up, down, codes, fitted, half_width
-    )
+    return CorrelatedFit(centre, sigma, sigma_e, phi, start, z, up, down, codes, fitted, half_width)
 
 
 def rolling_flows(monthly: np.ndarray, window: int) -> np.ndarray:
