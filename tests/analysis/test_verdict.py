@@ -230,3 +230,39 @@ def test_a_flat_measure_has_no_limits_and_says_nothing_about_its_target() -> Non
     assert "100.0%" in alt and "no data" not in alt
     assert "There are no process limits: the figure has not varied" in alt
     assert "nothing to judge whether it will be met" in alt
+
+
+def test_reading_for_a_slow_moving_measure_says_so() -> None:
+    m = measure("stock", unit="count")
+    quiet = reading(m, 80.0, 79.0, "October 2026", False, None, None, correlated=True)
+    assert quiet.endswith("within normal variation for a measure that moves slowly.")
+    shifted = reading(
+        m,
+        90.0,
+        85.0,
+        "October 2026",
+        True,
+        "Sustained Shift Above Prediction",
+        "special_cause_neutral_high",
+        correlated=True,
+    )
+    assert "higher than its own slow movement predicted" in shifted
+    above = reading(
+        m, 90.0, 85.0, "October 2026", True, "Above UCL", "special_cause_neutral_high",
+        correlated=True,
+    )  # fmt: skip
+    assert "range this slow-moving measure normally wanders over" in above
+
+
+def test_verdicts_carry_the_method_and_a_slow_moving_measure_quotes_no_comparison() -> None:
+    m = measure("stock", unit="percent")
+    rng = np.random.default_rng(3)
+    level = np.cumsum(rng.normal(0, 1, len(PERIODS))) + 50  # a random walk: strongly linked
+    den = np.full(len(PERIODS), 400.0)
+    num = np.round(level / 100 * den)
+    v = verdicts_for(Catalogue({m.id: m}), frame(m.id, num / den * 100, num, den)).loc[m.id]
+    assert v["spc_method"] == "autocorrelated" and v["lag1_autocorrelation"] > 0.5
+    assert np.isnan(v["p_vs_last"]) and np.isnan(v["p_vs_baseline"]) and np.isnan(v["trend_p"])
+    assert v["months_linked"] and v["trend_abstained"]
+    assert "not tested against last month" in v["evidence"]
+    assert "moves slowly" in v["sentence"] or "slow movement" in v["sentence"]

@@ -192,3 +192,37 @@ def test_themes_file_is_read_in_order() -> None:
     themes = load_themes()
     assert list(themes) == list(THEMES)
     assert [t.order for t in themes.values()] == list(range(1, 7))
+
+
+def test_rolling_window_and_spc_method_load(tmp_path: Path) -> None:
+    cat = load_catalogue(write_catalogue(tmp_path, [changed(rolling_months=12)]))
+    assert cat["reref_12m"].rolling_months == 12 and cat["reref_12m"].spc_method == "auto"
+    cat = load_catalogue(write_catalogue(tmp_path, [changed(spc_method="mdc")]))
+    assert cat["reref_12m"].spc_method == "mdc" and cat["reref_12m"].rolling_months is None
+
+
+@pytest.mark.parametrize("bad", [0, 1, 25, 1.5, "12", True, -3])
+def test_rejects_a_rolling_window_that_is_not_2_to_24_whole_months(tmp_path: Path, bad) -> None:
+    message = rejected(tmp_path, [changed(rolling_months=bad)])
+    assert "reref_12m" in message and "'rolling_months'" in message
+    assert "2 to 24" in message and "12 for a rolling 12-month rate" in message
+
+
+def test_rejects_an_unknown_spc_method(tmp_path: Path) -> None:
+    message = rejected(tmp_path, [changed(spc_method="xmr")])
+    assert "'spc_method'" in message and "'xmr'" in message
+    assert "auto, mdc, autocorrelated" in message
+
+
+def test_the_catalogue_and_the_engine_name_the_same_methods() -> None:
+    from helpers.inputs.catalogue import SPC_METHODS
+    from helpers.spc.method import METHODS
+
+    assert SPC_METHODS == METHODS
+
+
+def test_the_demo_declares_its_rolling_12_month_rates(catalogue) -> None:
+    rolling = {m.id for m in catalogue.measures.values() if m.rolling_months}
+    assert rolling == {"ref_rate", "s47_rate", "cpp_start_rate", "cla_start_rate", "cla_cease_rate"}
+    for measure_id in rolling:
+        assert "rolling 12 months" in catalogue[measure_id].title
