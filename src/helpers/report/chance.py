@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.analysis.chance import CORRELATED_SIMULATIONS
 from helpers.analysis.month import MonthAnalysis
 from helpers.report.markdown import html_only, table
 
@@ -70,12 +71,13 @@ def chance_detail(month: MonthAnalysis) -> str:
     frame = pd.DataFrame(rows)
     intro = (
         "## How the chance figure was worked out\n\n"
-        f"Each tracker measure's chance of a latest-month signal when nothing has changed, from "
-        f"{int(chance.get('simulations') or 0):,} simulated series (seed {chance.get('seed')}) "
-        "moving as its no-change model says, run through the same decisions and rules as the "
-        "measure itself. r1 is the lag-one autocorrelation of its months since the last process "
-        "change (before the latest year, around the best single change of level), the figure "
-        "the pack uses to decide how to judge it. The expected number of chance signals is the "
+        "Each tracker measure's chance of a latest-month signal when nothing has changed, from "
+        f"{int(chance.get('simulations') or 0):,} simulated series ({CORRELATED_SIMULATIONS:,} "
+        f"for a linked or rolling model; seed {chance.get('seed')}) moving as its no-change model "
+        "says, run through the same decisions and rules as the measure itself. r1 is the "
+        "lag-one autocorrelation of its months since the last process change, around their "
+        "best single change of level: the figure the pack uses to decide how to judge it. "
+        "The expected number of chance signals is the "
         f"sum of the chances: {float(chance.get('expected') or 0):.2f}.\n\n"
     )
     return html_only(
