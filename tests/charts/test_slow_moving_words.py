@@ -70,3 +70,24 @@ def test_an_independent_measure_keeps_the_standard_words() -> None:
     assert points["spc_method"].iloc[-1] == "mdc"
     assert "values between the limits are normal variation" in alt_text(points, measure)
     assert "Judged as" not in caption(points, measure)
+
+
+def test_limits_of_a_slow_moving_percentage_stay_between_0_and_100() -> None:
+    measure = Measure(
+        id="agency",
+        title="Agency social workers",
+        short_title="Agency social workers",
+        theme="t",
+        scorecard="workforce",
+        unit="percent",
+        improvement_direction="decrease",
+        description="d",
+        numerator="n",
+        denominator="d",
+    )
+    falling = np.r_[np.linspace(9.4, 1.9, 48), np.full(19, 1.9)]
+    values = falling + series("ar0.6", 1, np.random.default_rng(2))[0] * 0.3
+    points = _points(measure, np.clip(values, 0.1, None))
+    assert points["spc_method"].iloc[-1] == "autocorrelated"
+    assert points["lpl"].iloc[-1] >= 0.0 and points["upl"].iloc[-1] <= 100.0
+    assert "-" not in alt_text(points, measure).split("the limits, ")[1].split(",")[0]

@@ -42,12 +42,18 @@ def point_types(signs: np.ndarray, direction: int) -> np.ndarray:
     return out
 
 
-def _rejudge(group: pd.DataFrame, direction: int) -> dict[str, np.ndarray]:
+def _rejudge(group: pd.DataFrame, direction: int, unit: str) -> dict[str, np.ndarray]:
     values = group["value"].to_numpy(dtype=float)
     fit = fit_and_judge(values)
     codes = fit.codes[0]
     signs = SIGN[codes]
     centre, lower, upper = float(fit.centre[0]), float(fit.lower[0]), float(fit.upper[0])
+    # Every unit in the catalogue is at least 0 and a percentage at most 100: limits beyond
+    # those could be misread ("-1.9%") and no figure can cross them, so no flag changes.
+    if np.nanmin(values) >= 0:
+        lower = max(lower, 0.0)
+    if unit == "percent" and np.nanmax(values) <= 100:
+        upper = min(upper, 100.0)
     n = len(values)
     types = point_types(signs, direction)
     types[codes == 7] = MISSING
@@ -99,7 +105,7 @@ def judge_points(
         choices[facet] = choice  # groups come oldest first, so the last one stays
         if choice.method != AUTOCORRELATED:
             continue
-        replaced = _rejudge(group, direction_code(measure.improvement_direction))
+        replaced = _rejudge(group, direction_code(measure.improvement_direction), measure.unit)
         for column, values in replaced.items():
             out.loc[group.index, column] = values
         out.loc[group.index, METHOD_COLUMN] = AUTOCORRELATED
