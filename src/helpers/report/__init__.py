@@ -2,12 +2,15 @@
 
 A chapter reads as narrative plus a few calls, e.g.::
 
-    month = report.load(pack_dir, project_dir)
+    month = report.load(pack_dir, project_dir, period)
     report.show(report.glance_table(month))
+
+`report.load` reads the build folder inside `tracker build`; opened by hand (JupyterLab), the
+latest month built, or else worked out from the store (helpers.analysis.workspace).
 """
 
 from helpers.analysis.month import MonthAnalysis
-from helpers.analysis.month import read_month as load
+from helpers.analysis.workspace import open_month as load
 from helpers.report.benchmarks import rank_sentence
 from helpers.report.chance import chance_sentence
 from helpers.report.clinic import clinic_questions, clinic_request
