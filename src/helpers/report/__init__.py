@@ -16,7 +16,7 @@ from helpers.report.chance import chance_sentence
 from helpers.report.clinic import clinic_questions, clinic_request
 from helpers.report.council_plan_check import council_plan_check
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
-from helpers.report.markdown import figure, show, table
+from helpers.report.markdown import escape, figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
 from helpers.report.notes import (
     annex_a,
@@ -40,6 +40,7 @@ __all__ = [
     "council_plan",
     "council_plan_check",
     "deep_dive",
+    "escape",
     "figure",
     "glance_table",
     "intro",
