@@ -504,6 +504,14 @@ def preview(
     Exit codes: 0 rendered; 2 bad input; 3 the notebook ran but Quarto is missing or too old;
     4 the chapter failed; 5 Quarto failed.
     """
+    from helpers.pack.notebooks import ChapterKernels, NotebookError
+
+    # The chapter's kernel boots while the rest of the preview's code loads.
+    try:
+        kernels = ChapterKernels(paths.project_root())
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    kernels.start_early(1)
     from helpers.analysis.workspace import MonthUnavailable
     from helpers.inputs.store import StoreBusy
     from helpers.pack.build import (
@@ -512,14 +520,18 @@ def preview(
         EXIT_RENDER_FAILED,
     )
     from helpers.pack.chapters import ChapterError
-    from helpers.pack.notebooks import NotebookError
     from helpers.pack.preview import PreviewError, preview_chapter
     from helpers.pack.quarto import QuartoFailed
     from helpers.periods import PeriodError
 
     try:
         result = preview_chapter(
-            chapter, period, store_path=store, pdf=pdf, on_note=lambda text: typer.echo(text)
+            chapter,
+            period,
+            store_path=store,
+            pdf=pdf,
+            on_note=lambda text: typer.echo(text),
+            kernels=kernels,
         )
     except (PreviewError, ChapterError, MonthUnavailable, CatalogueError, PeriodError) as exc:
         raise _fail(f"Nothing was previewed. {exc}", EXIT_INVALID) from None

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
@@ -42,6 +42,9 @@ DEFINED = re.compile(r"\{#((?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
 HEADING = re.compile(r"^#+\s+(?P<title>.+?)\s*\{#(?P<label>sec-[A-Za-z0-9_-]+)[^}]*\}", re.M)
 #: The page before the chapter in the preview's HTML book (a book needs a home page).
 HOME = "index.qmd"
+
+if TYPE_CHECKING:
+    from helpers.pack.notebooks import ChapterKernels
 
 Note = Callable[[str], None]
 
@@ -162,6 +165,7 @@ def _book_folder(
     target.mkdir(parents=True)
     settings = book.book_config(config, period, kind, book.council_words(root))
     settings["book"]["chapters"] = files
+    settings["book"]["search"] = False  # nothing to search on one page
     (target / "_quarto.yml").write_text(yaml.safe_dump(settings, sort_keys=False), "utf-8")
     if (root / "notebooks" / "assets").is_dir():
         shutil.copytree(root / "notebooks" / "assets", target / "assets")
@@ -207,9 +211,12 @@ def preview_chapter(
     store_path: Path | None = None,
     pdf: bool = False,
     on_note: Note | None = None,
+    kernels: ChapterKernels | None = None,
 ) -> PreviewResult:
     """Run one chapter for the month and render it as a page of the book (and its PDF pages).
 
+    `kernels`: a kernel the caller started as early as it could (the command line starts one
+    before it imports the rest); it is moved to the chapter's folder before the chapter runs.
     Raises PreviewError (unknown chapter), helpers.analysis.workspace.MonthUnavailable (no
     figures), helpers.pack.notebooks.NotebookError (the chapter failed; its executed notebook
     is kept) or helpers.pack.quarto.QuartoFailed. Without Quarto the result has no page and
@@ -221,25 +228,28 @@ def preview_chapter(
     started = time.perf_counter()
     stages: dict[str, float] = {}
     root = root or paths.project_root()
-    config = chapters.read_quarto_config(root / "_quarto.yml")
-    catalogue = load_catalogue(paths.catalogue_path(root))
-    plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
-    chapter = find_chapter(plan, name)
-    period = _period(root, period, store_path)
-    stem = Path(chapter.target).stem
-    folder = preview_dir(root, period)
-    work = folder / stem
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    if kernels is None:  # it boots while the chapter and the month's statistics are found
+        kernels = notebooks.ChapterKernels(root)
+        kernels.start_early(1)
+    folder: Path | None = None
     try:
-        found, quarto_message = quarto.find_quarto(), None
-    except quarto.QuartoUnavailable as exc:
-        found, quarto_message = None, str(exc)
-
-    kernels = notebooks.ChapterKernels(work)
-    try:
-        if chapter.executes:
-            kernels.start_early(1)  # boots while the statistics are checked
+        config = chapters.read_quarto_config(root / "_quarto.yml")
+        catalogue = load_catalogue(paths.catalogue_path(root))
+        plan = chapters.plan_chapters(config, root / "notebooks", catalogue.themes)
+        chapter = find_chapter(plan, name)
+        period = _period(root, period, store_path)
+        stem = Path(chapter.target).stem
+        folder = preview_dir(root, period)
+        work = folder / stem
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        kernels.cwd = str(work.resolve())  # where the chapter runs (the kernel goes there first)
+        if not chapter.executes:
+            kernels.close()
+        try:
+            found, quarto_message = quarto.find_quarto(), None
+        except quarto.QuartoUnavailable as exc:
+            found, quarto_message = None, str(exc)
         t0 = time.perf_counter()
         month_folder(root, period, store_path, on_note=note, copy_built=True)
         stages["statistics"] = round(time.perf_counter() - t0, 3)
@@ -270,7 +280,8 @@ def preview_chapter(
             stages["render"] = round(time.perf_counter() - t0, 3)
     finally:
         kernels.close()
-        shutil.rmtree(folder / "charts" / "requests", ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder / "charts" / "requests", ignore_errors=True)
     stages["total"] = round(time.perf_counter() - started, 3)
     result.stages = stages
     return result
