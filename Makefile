@@ -1,11 +1,13 @@
 # Two commands do everything (see README.md):
 #   make pack   set up, load the bundled extracts and build the pack for the latest month
 #   make test   run the tests
+# and for analysts writing chapters:
+#   make lab    JupyterLab at notebooks/
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: pack setup load build test lint bench clean
+.PHONY: pack setup load build lab test lint bench clean
 
 pack: setup load build
 
@@ -34,6 +36,12 @@ load: setup
 build: setup
 	@# Exit code 3 means: notebooks built, but Quarto is missing, so no HTML/PDF (message printed).
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/tracker build || [ $$? -eq 3 ]
+
+# JupyterLab at notebooks/, with the project's kernel (this environment's python3): every chapter
+# runs there top to bottom as it stands (see README "For analysts"). LAB_ARGS adds options,
+# e.g. make lab LAB_ARGS="--no-browser --port 8890".
+lab: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 test: setup
 	$(BIN)/pytest -q

@@ -476,6 +476,84 @@ def new_chapter(
     )
 
 
+@app.command()
+def preview(
+    chapter: Annotated[
+        str,
+        typer.Argument(
+            help="The chapter as _quarto.yml lists it, without the extension "
+            "(early_help, deep-dive, an analyst's own).",
+            show_default=False,
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The month, YYYY-MM (default: the latest in the store)."),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also render the chapter's pages of the members' PDF.")
+    ] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Run one chapter for the month and render it as a page of the HTML book; print its path.
+
+    The month's statistics are reused when the month has been built or previewed. References
+    to other chapters are shown as plain words. Without Quarto the executed notebook is left
+    in output/preview/<period>/<chapter>/.
+
+    Exit codes: 0 rendered; 2 bad input; 3 the notebook ran but Quarto is missing or too old;
+    4 the chapter failed; 5 Quarto failed.
+    """
+    from helpers.pack.notebooks import ChapterKernels, NotebookError
+
+    # The chapter's kernel boots while the rest of the preview's code loads.
+    try:
+        kernels = ChapterKernels(paths.project_root())
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    kernels.start_early(1)
+    from helpers.analysis.workspace import MonthUnavailable
+    from helpers.inputs.store import StoreBusy
+    from helpers.pack.build import (
+        EXIT_NO_QUARTO,
+        EXIT_NOTEBOOK_FAILED,
+        EXIT_RENDER_FAILED,
+    )
+    from helpers.pack.chapters import ChapterError
+    from helpers.pack.preview import PreviewError, preview_chapter
+    from helpers.pack.quarto import QuartoFailed
+    from helpers.periods import PeriodError
+
+    try:
+        result = preview_chapter(
+            chapter,
+            period,
+            store_path=store,
+            pdf=pdf,
+            on_note=lambda text: typer.echo(text),
+            kernels=kernels,
+        )
+    except (PreviewError, ChapterError, MonthUnavailable, CatalogueError, PeriodError) as exc:
+        raise _fail(f"Nothing was previewed. {exc}", EXIT_INVALID) from None
+    except StoreBusy as exc:
+        raise _fail(str(exc)) from None
+    except NotebookError as exc:
+        raise _fail(
+            f"{exc}\n\nThe executed notebook is kept: {exc.chapter}", EXIT_NOTEBOOK_FAILED
+        ) from None
+    except QuartoFailed as exc:
+        raise _fail(str(exc), EXIT_RENDER_FAILED) from None
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items())
+    if result.page is None:
+        typer.echo(f"Ran {result.chapter} for {result.period} ({stages}): {result.notebook}")
+        typer.echo(f"No page was rendered. {result.quarto_message}", err=True)
+        raise typer.Exit(EXIT_NO_QUARTO)
+    typer.echo(f"Previewed {result.chapter} for {result.period} ({stages}).")
+    typer.echo(f"Page: {result.page}")
+    if result.pdf is not None:
+        typer.echo(f"PDF:  {result.pdf}")
+
+
 WARNINGS_SHOWN = 3
 
 

@@ -45,6 +45,25 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def tree_hash(folder: Path, pattern: str = "**/*", skip: tuple[str, ...] = ()) -> str:
+    """One sha256 over the relative names and contents of the files under `folder`.
+
+    Hidden files and folders (an editor's `.ipynb_checkpoints`), caches and the folders named
+    in `skip` are left out: none of them changes what is built from the folder.
+    """
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
+            parts = path.relative_to(folder).parts
+            if path.suffix == ".pyc" or any(
+                part.startswith(".") or part == "__pycache__" or part in skip for part in parts
+            ):
+                continue
+            digest.update("/".join(parts).encode())
+            digest.update(file_hash(path).encode())
+    return digest.hexdigest()
+
+
 def _yaml_loader() -> type:
     import yaml
 

@@ -204,3 +204,14 @@ def test_figure_references_resolve_in_each_format(chapters) -> None:
                 refs |= set(re.findall(r"(?<!\\)@((?:fig|tbl)-[a-z0-9-]+)", body))
         assert len(refs) >= 5, fmt  # the demo month shows a handful of signals and panels
         assert refs - labels == set(), f"{fmt}: unresolved {sorted(refs - labels)[:5]}"
+
+
+def test_a_table_takes_the_widths_it_is_given_and_refuses_wrong_ones() -> None:
+    from helpers.report.markdown import table
+
+    frame = pd.DataFrame({"Year": ["2025-26"], "Months": [12], "Average": ["9.5%"]})
+    made = table(frame, "By year.", "by-year", widths=[50, 25, 25])
+    assert made.endswith('{#tbl-by-year tbl-colwidths="[50,25,25]"}\n')
+    for wrong in ([50, 50], [50, 25, 20], [100, 0, 0]):
+        with pytest.raises(ValueError, match="one whole percentage per column"):
+            table(frame, "By year.", "by-year", widths=wrong)

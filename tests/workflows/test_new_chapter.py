@@ -103,3 +103,37 @@ def test_tracker_new_chapter_command(tmp_path: Path) -> None:
     assert nb.cells[0].source.startswith("# Care leavers in work or study")
     again = run("care-leavers-eet", "cl_eet_19_21")
     assert again.returncode == 2 and "Nothing was changed" in again.stderr
+
+
+@pytest.mark.slow
+def test_its_notebook_runs_where_it_is_opened_and_as_the_build_runs_it(opened_by_hand) -> None:
+    """`tracker new-chapter`'s notebook, run as JupyterLab runs it (no parameters, a kernel in
+    notebooks/), before and after a build: the build's Markdown, worked example included."""
+    from conftest import OWN_CHAPTER
+    from opened_by_hand import shown_markdown
+
+    name = f"{OWN_CHAPTER}.ipynb"
+    built = nbformat.read(opened_by_hand["build"].folder / "notebooks" / name, as_version=4)
+    expected = shown_markdown(built)
+    for when in ("before", "after"):
+        assert shown_markdown(opened_by_hand[when][name]) == expected, when
+    text = "\n".join(expected)
+    label = f"cla-3plus-placements-{OWN_CHAPTER}-years"
+    # The worked example: a chart with alt text, a statsmodels trend in words, a set-width table.
+    assert f'{{#fig-{label} fig-alt="Bar chart of Children in care with 3+ placements' in text
+    assert "Over the 24 months from Nov 2024 to Oct 2026" in text
+    assert f'{{#tbl-{label} tbl-colwidths="[40,30,30]"}}' in text
+    assert "| 2026-27 | 7 |" in text  # the year so far: April to October
+
+
+def test_the_worked_example_is_commented_and_its_notebook_has_no_outputs(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", ["index.ipynb", "deep-dive.ipynb"])
+    catalogue = load_catalogue(root / "data" / "measures.yml")
+    path = new_chapter(root, "eet", "Care leavers", ["cl_eet_19_21"], catalogue)
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    examples = [c for c in code if "chart_style()" in c or "trend_slope(" in c or "widths=" in c]
+    assert len(examples) == 3
+    assert all(c.lstrip().startswith("#") for c in examples), "each example says what it shows"
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "pack_dir = None" in params.source and "measures = ['cl_eet_19_21']" in params.source

@@ -15,12 +15,13 @@ from helpers.charts.icons import (
     icon_text,
     variation_icon,
 )
+from helpers.charts.style import COLOURS, chart_style
 
 
 def __getattr__(name: str):
-    """spc_chart and save_svg on first use (helpers.charts.drawing imports matplotlib; the
-    words above do not)."""
-    if name in ("spc_chart", "save_svg"):
+    """spc_chart, save_svg and new_figure on first use (helpers.charts.drawing imports
+    matplotlib; the words above do not)."""
+    if name in ("spc_chart", "save_svg", "new_figure"):
         from helpers.charts import drawing
 
         globals()[name] = getattr(drawing, name)
@@ -29,15 +30,18 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "COLOURS",
     "alt_text",
     "assurance_icon",
     "caption",
+    "chart_style",
     "chart_table",
     "draw_assurance_icon",
     "draw_variation_icon",
     "icon_label",
     "icon_svg",
     "icon_text",
+    "new_figure",
     "save_svg",
     "spc_chart",
     "variation_icon",

@@ -25,6 +25,7 @@ from matplotlib.transforms import ScaledTranslation
 from helpers.charts import icons
 from helpers.charts.points import latest_valid, prepare, process_changes
 from helpers.charts.style import (
+    CM,
     COLOURS,
     DASHES,
     DPI,
@@ -62,6 +63,16 @@ class ChartFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", dpi=DPI, facecolor="white")
         return buffer.getvalue()
+
+
+def new_figure(height_cm: float = 8.0) -> tuple[Figure, Axes]:
+    """A chart of one's own, 16 cm wide like the pack's charts: a figure and its axes.
+
+    Draw inside `chart_style()` (fonts, sizes, colours). The figure is outside pyplot, so a
+    notebook never shows it a second time as an image Quarto would put in the pack.
+    """
+    fig = ChartFigure(figsize=(FIGSIZE[0], height_cm * CM), layout="constrained")
+    return fig, fig.add_subplot()
 
 
 def sentence_case(text: str) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from helpers import paths
 from helpers.analysis.month import analyse_month, write_month
+from helpers.analysis.workspace import write_key
 from helpers.inputs.catalogue import Catalogue, load_catalogue
 from helpers.inputs.council import CouncilError, load_council
 from helpers.inputs.council_plan import CouncilPlanError, read_council_plan
@@ -443,6 +444,7 @@ def build_pack(
         }
         log.info("Figures: %s", used)
         write_month(month, stage / "data")
+        write_key(stage / "data", parts)  # so a chapter opened by hand can tell it is current
         stages["statistics"] = round(time.perf_counter() - t0, 3)
 
         measure_ids = list(catalogue.ids)

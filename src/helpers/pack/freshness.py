@@ -15,25 +15,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-import helpers
-from helpers.files import file_hash
+from helpers.analysis.workspace import statistics_parts
+from helpers.files import file_hash, tree_hash
 from helpers.inputs.store import Store
 
-
-def _tree_hash(folder: Path, pattern: str = "**/*") -> str:
-    """One sha256 over the relative names and contents of the files under `folder`."""
-    digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
-            if "__pycache__" in path.parts or path.name.startswith(".") or path.suffix == ".pyc":
-                continue
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(file_hash(path).encode())
-    return digest.hexdigest()
-
-
-def _frame_hash(frame: Any) -> str:
-    return hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+#: Folders under notebooks/ that a chapter opened by hand writes (its charts): not inputs.
+NOT_INPUTS = ("figures",)
 
 
 def key_parts(
@@ -48,24 +35,16 @@ def key_parts(
 
     as_of: the figures and loads as they stood then (an as-published or as-of build).
     """
-    data = root / "data"
-    data_files = {
-        p.name: file_hash(p)
-        for p in sorted(data.iterdir())
-        if p.is_file() and p.suffix in (".yml", ".yaml", ".csv", ".md", ".xlsx")
-    }
     quarto_yml = root / "_quarto.yml"
-    parts: dict[str, Any] = {
-        "figures": _frame_hash(store.observations(until=period, as_of=as_of)),
-        "loads": _frame_hash(store.loads(as_of)),
-        "data_files": data_files,
-        "notebooks": _tree_hash(root / "notebooks"),
-        "quarto_yml": file_hash(quarto_yml) if quarto_yml.exists() else None,
-        "extensions": _tree_hash(root / "_extensions"),
-        "code": _tree_hash(Path(helpers.__file__).parent, "**/*.py"),
-        "version": helpers.__version__,
-        "quarto": quarto_version,
-    }
+    parts: dict[str, Any] = statistics_parts(root, store, period, as_of)
+    parts.update(
+        {
+            "notebooks": tree_hash(root / "notebooks", skip=NOT_INPUTS),
+            "quarto_yml": file_hash(quarto_yml) if quarto_yml.exists() else None,
+            "extensions": tree_hash(root / "_extensions"),
+            "quarto": quarto_version,
+        }
+    )
     parts.update(extra or {})
     return parts
 

@@ -2,18 +2,21 @@
 
 A chapter reads as narrative plus a few calls, e.g.::
 
-    month = report.load(pack_dir, project_dir)
+    month = report.load(pack_dir, project_dir, period)
     report.show(report.glance_table(month))
+
+`report.load` reads the build folder inside `tracker build`; opened by hand (JupyterLab), the
+latest month built, or else worked out from the store (helpers.analysis.workspace).
 """
 
 from helpers.analysis.month import MonthAnalysis
-from helpers.analysis.month import read_month as load
+from helpers.analysis.workspace import open_month as load
 from helpers.report.benchmarks import rank_sentence
 from helpers.report.chance import chance_detail, chance_sentence
 from helpers.report.clinic import clinic_questions, clinic_request
 from helpers.report.council_plan_check import council_plan_check
 from helpers.report.glance import glance_table, intro, month_name, noise, signals
-from helpers.report.markdown import figure, show, table
+from helpers.report.markdown import escape, figure, show, table
 from helpers.report.measures import benchmark_table, deep_dive, measure_section, theme_chapter
 from helpers.report.notes import (
     annex_a,
@@ -38,6 +41,7 @@ __all__ = [
     "council_plan",
     "council_plan_check",
     "deep_dive",
+    "escape",
     "figure",
     "glance_table",
     "intro",

@@ -122,13 +122,20 @@ def column_widths(headers: list[str], cells: list[list[str]]) -> list[int]:
     return widths
 
 
-def table(frame: pd.DataFrame, caption: str, label: str, align: str | None = None) -> str:
+def table(
+    frame: pd.DataFrame,
+    caption: str,
+    label: str,
+    align: str | None = None,
+    widths: list[int] | None = None,
+) -> str:
     """A pipe table with a caption, a `tbl-` label and explicit column widths.
 
     Every header and cell is escaped (they hold data). `align` gives l/r per column; when it is
     not given, a column of numbers is right-aligned and any other column left-aligned. Widths go
     in `tbl-colwidths`: without them Pandoc sizes columns by the separator's dashes and squeezes
-    numbers into their neighbours in the PDF (see QUARTO-NOTES).
+    numbers into their neighbours in the PDF (see QUARTO-NOTES). `widths` (percentages of the
+    line, one per column, adding up to 100) sets them; by default they follow the contents.
     """
     headers = [_plain(c) for c in frame.columns]
     cells = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
@@ -137,7 +144,13 @@ def table(frame: pd.DataFrame, caption: str, label: str, align: str | None = Non
             "r" if cells and all(is_number(r[i]) or not r[i] for r in cells) else "l"
             for i in range(len(headers))
         )
-    widths = column_widths(headers, cells)
+    if widths is None:
+        widths = column_widths(headers, cells)
+    elif len(widths) != len(headers) or sum(widths) != 100 or min(widths) < 1:
+        raise ValueError(
+            f"widths {widths}: give one whole percentage per column ({len(headers)}), "
+            "adding up to 100."
+        )
     rule = [("-" * 3 + ":") if a == "r" else (":" + "-" * 3) for a in align]
     lines = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "|".join(rule) + "|"]
     lines += ["| " + " | ".join(escape(c) for c in r) + " |" for r in cells]

@@ -279,8 +279,12 @@ def first_month(points: pd.DataFrame) -> str:
     return pd.Timestamp(points["date"].min()).strftime("%B %Y")
 
 
-def theme_chapter(month: MonthAnalysis, theme_id: str) -> str:
-    """A theme's chapter: summary, a panel per tracker measure, the others in the HTML only."""
+def theme_chapter(month: MonthAnalysis, theme_id: str | None = None) -> str:
+    """A theme's chapter: summary, a panel per tracker measure, the others in the HTML only.
+
+    With no theme (the template opened by hand), the first theme in data/themes.yml.
+    """
+    theme_id = theme_id or next(iter(month.catalogue.themes))
     theme = month.catalogue.themes[theme_id]
     measures = month.catalogue.in_theme(theme_id)
     tracked = set(month.verdicts.loc[month.verdicts["tracker"], "measure_id"])
