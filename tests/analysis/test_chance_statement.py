@@ -51,9 +51,7 @@ def _no_change_measures(seed: int, count: int) -> tuple[Catalogue, pd.DataFrame,
         )
         keep = ~np.isnan(values)
         rows.append(
-            pd.DataFrame(
-                {"measure_id": measure_id, "period": periods[keep], "value": values[keep]}
-            )
+            pd.DataFrame({"measure_id": measure_id, "period": periods[keep], "value": values[keep]})
         )
         if k % 11 == 0 and months > 40:  # a process change part-way through
             changes.append({"measure_id": measure_id, "period": periods[months // 3],
@@ -61,8 +59,10 @@ def _no_change_measures(seed: int, count: int) -> tuple[Catalogue, pd.DataFrame,
     observations = pd.concat(rows, ignore_index=True)
     observations["numerator"] = np.nan
     observations["denominator"] = np.nan
-    return Catalogue(measures), observations, pd.DataFrame(
-        changes, columns=["measure_id", "period", "reason"]
+    return (
+        Catalogue(measures),
+        observations,
+        pd.DataFrame(changes, columns=["measure_id", "period", "reason"]),
     )
 
 

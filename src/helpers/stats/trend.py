@@ -216,9 +216,7 @@ def trend_slope(
                 f"together in runs rather than independently, so these months cannot tell a "
                 f"steady trend from its own slow wandering, and no test of a trend is quoted."
             )
-            return Trend(
-                slope, NAN, NAN, NAN, False, n, lags, first, last, text, None, phi, True
-            )
+            return Trend(slope, NAN, NAN, NAN, False, n, lags, first, last, text, None, phi, True)
         rng = np.random.default_rng(SEED)
         observed = float(hac_t(y[None, :], x, lags)[0])
         # One standard error higher: the coefficient is uncertain, and too low a value is what
