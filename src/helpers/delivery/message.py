@@ -18,10 +18,14 @@ from helpers.delivery.archive import month_words
 from helpers.inputs.email_settings import EmailSettings
 from helpers.report.summary import summary_html, summary_text
 
+#: SMTP's line ending and its 998-character line limit: Python's 78-character folding puts a
+#: subject that just fails to fit on a line of its own, which readers show with a leading space.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
 
 def subject(council: str, period: str) -> str:
-    """'Rotherham children's services performance: October 2026 (the Chair's summary)'."""
-    return f"{council} children's services performance: {month_words(period)} (the Chair's summary)"
+    """'Rotherham children's services performance, October 2026: the Chair's summary'."""
+    return f"{council} children's services performance, {month_words(period)}: the Chair's summary"
 
 
 def pack_link(settings: EmailSettings, period: str, link: str | None = None) -> str | None:
@@ -41,7 +45,7 @@ def chair_email(
     pdf: Path | None = None,
 ) -> EmailMessage:
     """The message: From/To/Cc from the settings, text and HTML alternatives, the PDF if given."""
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = subject(council, month.period)
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.to)

@@ -168,11 +168,12 @@ def _login(server: smtplib.SMTP, settings: EmailSettings, environ: Mapping[str, 
 def _envelope(server: smtplib.SMTP, settings: EmailSettings) -> None:
     """MAIL FROM and every RCPT TO; any refusal resets the session before data is sent."""
     sender = parseaddr(settings.sender)[1]
+    server.ehlo_or_helo_if_needed()
     code, text = server.mail(sender)
     if code != 250:
         server.rset()
         login = (
-            f" or set {_key(settings, 'auth')}: the server may need a login"
+            " or set email.auth: the server may need a login"
             if code == 530 or settings.auth == "none"
             else ""
         )
