@@ -91,7 +91,7 @@ def smtp_server():
     """Start a server: smtp_server(password=..., token=..., refuse=..., auth_required=...)."""
     running = []
 
-    def start(auth_required: bool = False, **room) -> tuple[Mailroom, int]:
+    def start(auth_required: bool = False, tls: dict | None = None, **room) -> tuple[Mailroom, int]:
         mailroom = Mailroom(**room)
         port = _free_port()
         controller = Controller(
@@ -100,7 +100,8 @@ def smtp_server():
             port=port,
             authenticator=mailroom.authenticator,
             auth_required=auth_required,
-            auth_require_tls=False,  # plain on 127.0.0.1; TLS is the client's setting
+            # plain on 127.0.0.1 unless `tls` says otherwise
+            **{"auth_require_tls": False, **(tls or {})},
         )
         controller.start()
         running.append(controller)
@@ -371,3 +372,64 @@ def test_mailto_links_in_the_html_one_per_measure(demo_pack) -> None:
     )
     body = unquote(parse_qs(urlsplit(links[0]).query, keep_blank_values=True)["body"][0])
     assert "Your name" in body and "Your question" in body
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made with the openssl program."""
+    import shutil
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl program is not installed, to make the test server's certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _server_context(certificate: tuple[Path, Path]):
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    return context
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_with_a_password_login(
+    smtp_server, month, certificate, security: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificate is checked (trusted here through SSL_CERT_FILE), then the login."""
+    context = _server_context(certificate)
+    tls = (
+        {"tls_context": context, "require_starttls": True, "auth_require_tls": True}
+        if security == "starttls"
+        else {"ssl_context": context, "auth_require_tls": False}
+    )
+    mailroom, port = smtp_server(password=PASSWORD, auth_required=True, tls=tls)
+    settings = _settings(port, security=security, auth="password", username=USER)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    send_message(chair_email(month, settings, "R"), settings, {"TRACKER_SMTP_PASSWORD": PASSWORD})
+    assert mailroom.logins and len(mailroom.received) == 1
+
+
+def test_an_untrusted_certificate_or_no_starttls_names_the_setting(
+    smtp_server, month, certificate
+) -> None:
+    context = _server_context(certificate)
+    mailroom, port = smtp_server(tls={"tls_context": context})
+    settings = _settings(port, security="starttls")
+    with pytest.raises(SendError, match="smtp_host"):  # not trusted: the certificate's name
+        send_message(chair_email(month, settings, "R"), settings, {})
+    plain, plain_port = smtp_server()
+    settings = _settings(plain_port, security="starttls")
+    with pytest.raises(SendError, match=r"does not offer STARTTLS. Check email\.security"):
+        send_message(chair_email(month, settings, "R"), settings, {})
+    assert mailroom.received == [] and plain.received == []
