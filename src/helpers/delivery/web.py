@@ -54,11 +54,21 @@ class Published:
 
 
 def _alive(pid: int) -> bool:
+    """Whether a process still runs (on Windows without os.kill, which would signal it)."""
+    if os.name == "nt":
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:
         return True
     return True
 
@@ -194,7 +204,11 @@ def _switch(incoming: Path, month: Path) -> str:
         return "exchanged"
     replaced = month.with_name(f".replaced-{month.name}-{os.getpid()}")
     month.rename(replaced)
-    incoming.rename(month)
+    try:
+        incoming.rename(month)
+    except OSError:
+        replaced.rename(month)  # the previous version back where it was
+        raise
     shutil.rmtree(replaced, ignore_errors=True)
     return "renamed"
 
@@ -267,28 +281,52 @@ def publish_month(
             f"The {period} pack has no HTML book or PDF (it was built without Quarto): the "
             "archive lists its summary and data only. Build it with Quarto and publish again."
         )
-    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(
+            f"Cannot make the folder {dest} ({exc}). Nothing was published."
+        ) from None
     lock = _lock(dest)
     try:
         warnings += tidy(dest)
         incoming = dest / f".incoming-{period}-{os.getpid()}"
-        if incoming.exists():
-            shutil.rmtree(incoming)
-        incoming.mkdir()
-        if record["html"]:
-            shutil.copytree(source / "book", incoming / "book", symlinks=False)
-        for name in files:
-            (incoming / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / name, incoming / name)
-        (incoming / RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
-        (incoming / "index.html").write_text(month_page(record, files), encoding="utf-8")
+        try:
+            _copy(source, incoming, files, record)
+        except OSError as exc:  # a full disk, a share that went away, no permission
+            shutil.rmtree(incoming, ignore_errors=True)
+            raise PublishError(
+                f"Could not copy the {period} pack into {dest} ({exc}). The published month "
+                "is as it was."
+            ) from None
         month = dest / period
         replaced = month.exists()
-        how = _switch(incoming, month)
+        try:
+            how = _switch(incoming, month)
+        except OSError as exc:  # e.g. Windows: a file in the month's folder is open
+            shutil.rmtree(incoming, ignore_errors=True)
+            raise PublishError(
+                f"Could not switch {month} to the new copy ({exc}). Close any file open in it "
+                "and publish again; the month is as it was."
+            ) from None
         months = write_archive(dest, council)
     finally:
         lock.unlink(missing_ok=True)
     return Published(period, month, replaced, months, how, warnings)
+
+
+def _copy(source: Path, incoming: Path, files: list[str], record: dict[str, Any]) -> None:
+    """The month's folder as it will be published, made beside the published one."""
+    if incoming.exists():
+        shutil.rmtree(incoming)
+    incoming.mkdir()
+    if record["html"]:
+        shutil.copytree(source / "book", incoming / "book", symlinks=False)
+    for name in files:
+        (incoming / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, incoming / name)
+    (incoming / RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
+    (incoming / "index.html").write_text(month_page(record, files), encoding="utf-8")
 
 
 def newest_built(output: Path) -> str | None:
