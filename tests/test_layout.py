@@ -36,8 +36,9 @@ STAGES: dict[str, int] = {
     "report": 4,
     # 5 building and publishing the pack
     "pack": 5,
-    # 6 members' and analysts' workflows
+    # 6 members' and analysts' workflows; the pack reaching members (web folder, email)
     "workflows": 6,
+    "delivery": 6,
     # 7 the command line
     "cli": 7,
 }

@@ -9,6 +9,7 @@ Exit codes: 0 done (warnings allowed), 1 could not run (catalogue unreadable, st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +23,7 @@ from helpers.inputs.catalogue import Catalogue, CatalogueError, load_catalogue
 if TYPE_CHECKING:  # the store, pandas and the checks load only in the commands that use them
     import pandas as pd
 
+    from helpers.analysis.month import MonthAnalysis
     from helpers.inputs.problems import Problem
     from helpers.inputs.store import Store
 
@@ -394,10 +396,34 @@ def signals(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the text or HTML to this file.")
     ] = None,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="Email it (data/council.yml's email: block) to the Chair."),
+    ] = False,
+    eml: Annotated[
+        Path | None,
+        typer.Option("--eml", help="Write the same email to this .eml file, without sending."),
+    ] = None,
+    attach_pdf: Annotated[
+        bool, typer.Option("--attach-pdf", help="Attach the month's members' PDF to the email.")
+    ] = False,
+    link: Annotated[
+        str | None,
+        typer.Option("--link", help="Link to the published pack (default: email.pack_url)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Where packs are built (default: output/).")
+    ] = None,
     store: StoreOpt = None,
     catalogue: CatalogueOpt = None,
 ) -> None:
-    """The Chair's summary: the month's special causes and assurance failures, with readings."""
+    """The Chair's summary: the month's special causes and assurance failures, with readings.
+
+    --send emails it through the council's mail server (exit 2, naming the setting to check,
+    when the server cannot be reached or refuses the login or a recipient: then nobody gets
+    it); --eml FILE writes the same message for a dry run. The email describes the built pack
+    of the month where there is one.
+    """
     from helpers.analysis.month import analyse_month
     from helpers.inputs.store import StoreBusy
     from helpers.inputs.tracker_sets import TrackerSetError
@@ -418,12 +444,19 @@ def signals(
         raise _fail("The store holds no figures yet. Run `tracker load data/extracts` first.")
     if month not in set(source.observations(until=month)["period"]):
         raise _fail(f"The store has no figures for {month}.", EXIT_INVALID)
-    try:
-        analysed = analyse_month(source, cat, month, root=paths.project_root())
-    except TrackerSetError as exc:
-        raise _fail(f"Cannot read the tracker sets:\n{exc}", EXIT_INVALID) from None
-    except StoreBusy as exc:
-        raise _fail(str(exc)) from None
+
+    def analyse() -> MonthAnalysis:
+        try:
+            return analyse_month(source, cat, month, root=paths.project_root())
+        except TrackerSetError as exc:
+            raise _fail(f"Cannot read the tracker sets:\n{exc}", EXIT_INVALID) from None
+        except StoreBusy as exc:
+            raise _fail(str(exc)) from None
+
+    if send or eml is not None:
+        _email(month, analyse, send, eml, attach_pdf, link, output or paths.output_dir())
+        return
+    analysed = analyse()
     if output_format == "table":
         rows = signal_rows(analysed.verdicts)
         rows = rows.assign(tracker=rows["tracker"].map({True: "yes", False: ""}))
@@ -445,6 +478,47 @@ def signals(
 
     replace_file(out, text)
     typer.echo(f"Wrote {out}.")
+
+
+def _email(
+    month: str,
+    analyse: Callable[[], MonthAnalysis],
+    send: bool,
+    eml: Path | None,
+    attach_pdf: bool,
+    link: str | None,
+    output: Path,
+) -> None:
+    """The Chair's email: written to --eml, sent with --send; exit 2 with the setting to check."""
+    import os
+
+    from helpers.delivery.chair_email import EmailError, month_for_email, prepare_email, write_eml
+    from helpers.delivery.smtp import SendError, send_message
+    from helpers.inputs.council import CouncilError, load_council
+    from helpers.inputs.email_settings import EmailSettingsError, with_environment
+
+    root = paths.project_root()
+    try:
+        council = load_council(paths.data_dir(root) / "council.yml")
+        if council.email is not None and send:
+            settings = with_environment(council.email, os.environ)
+        analysed = month_for_email(root, output, month, analyse)
+        message, _ = prepare_email(council, analysed, output, link, attach_pdf)
+    except (CouncilError, EmailSettingsError, EmailError) as exc:
+        raise _fail(f"{exc}", EXIT_INVALID) from None
+    if eml is not None:
+        write_eml(message, eml)
+        typer.echo(f"Wrote {eml} ({message['Subject']}); nothing was sent.")
+    if not send:
+        return
+    try:
+        sent = send_message(message, settings)
+    except SendError as exc:
+        raise _fail(str(exc), EXIT_INVALID) from None
+    typer.echo(
+        f"Sent '{message['Subject']}' through {settings.smtp_host} port {settings.port} to "
+        f"{len(sent)} recipient(s): {', '.join(sent)}."
+    )
 
 
 @app.command("new-chapter")
@@ -788,6 +862,56 @@ def build(
         return
     typer.echo(result.quarto_message, err=True)
     raise typer.Exit(EXIT_NO_QUARTO)
+
+
+# ---------------------------------------------------------------- tracker publish (the web folder)
+
+
+@app.command()
+def publish(
+    to: Annotated[
+        Path,
+        typer.Option("--to", help="The council's web folder (a share, a static site's folder)."),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The month, YYYY-MM (default: the newest pack built)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Where packs are built (default: output/).")
+    ] = None,
+) -> None:
+    """Copy a built month into DIR/<YYYY-MM>/ (switched in one step) and update the archive.
+
+    DIR/index.html lists every month published there, newest first; DIR/latest/ opens the
+    newest. Publishing a month again replaces it whole. Exit 2 when there is no built pack or
+    DIR cannot be used: nothing published is changed.
+    """
+    from helpers.delivery.web import PublishError, newest_built, publish_month
+    from helpers.inputs.council import CouncilError, load_council
+    from helpers.periods import PeriodError, format_period
+
+    built = output or paths.output_dir()
+    try:
+        month = format_period(period) if period else newest_built(built)
+        council = load_council(paths.data_dir() / "council.yml")
+    except PeriodError as exc:
+        raise _fail(f"--period {period!r}: {exc}", EXIT_INVALID) from None
+    except CouncilError as exc:
+        raise _fail(str(exc), EXIT_INVALID) from None
+    if month is None:
+        raise _fail(f"No pack is built in {built}: run `tracker build` first.", EXIT_INVALID)
+    try:
+        done = publish_month(built, month, to, council.name)
+    except PublishError as exc:
+        raise _fail(str(exc), EXIT_INVALID) from None
+    for warning in done.warnings:
+        typer.echo(f"warning {warning}", err=True)
+    verb = "Replaced" if done.replaced else "Published"
+    typer.echo(
+        f"{verb} {month} in {done.folder}. The archive ({to / 'index.html'}) lists "
+        f"{len(done.months)} month(s), newest {done.months[0]}; {to / 'latest'} opens it."
+    )
 
 
 # ---------------------------------------------------------------- tracker init (a new council)

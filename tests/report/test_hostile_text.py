@@ -13,6 +13,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -129,6 +130,19 @@ def _pieces_escaped(text: str, value: str) -> bool:
     return escape(value)[:20] in text
 
 
+def test_a_hostile_title_stays_text_inside_the_deep_dive_request_link(markdown) -> None:
+    """The mailto: subject carries the short title percent-encoded: nothing in it is markup."""
+    from urllib.parse import parse_qs, urlsplit
+
+    links = re.findall(
+        r"\[Ask for a deep dive on this measure\]\((mailto:[^)\s]*)\)", markdown["front_door"]
+    )
+    subjects = [parse_qs(urlsplit(u).query)["subject"][0] for u in links]
+    assert f"Deep dive request: {HOSTILE['short_title']} (October 2026)" in subjects
+    for url in links:
+        assert not re.search(r"[<>\[\]()\s`*{}]", url), url
+
+
 def test_file_name_is_escaped_in_the_data_notes(markdown) -> None:
     assert escape("care_*x*_[a]_2026-10.csv") in markdown["data-notes"]
 
@@ -189,6 +203,11 @@ def test_rendered_html_has_no_element_from_hostile_input(
     result = build_pack(DEMO_PERIOD, root=project, store_path=store, output=out, render=True)
     pages = sorted((result.folder / "book").rglob("*.html"))
     assert len(pages) >= 4
+    front_door = next(p for p in pages if "front" in p.name).read_text(encoding="utf-8")
+    subjects = [
+        unquote(s) for s in re.findall(r'href="mailto:[^"?]*\?subject=([^"&]*)', front_door)
+    ]
+    assert f"Deep dive request: {HOSTILE['short_title']} (October 2026)" in subjects
     seen_text = False
     for page in pages:
         html = page.read_text(encoding="utf-8")

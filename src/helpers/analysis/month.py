@@ -102,6 +102,9 @@ class MonthAnalysis:
     council_plan_check: pd.DataFrame | None = None
     #: The Council Plan report's publication date for each measure checked (ISO dates).
     council_plan_report_dates: dict | None = None
+    #: The day the pack is published (ISO date; the build sets it): deep-dive requests run
+    #: from here. None for a month analysed outside a build.
+    published: str | None = None
 
     def measure_points(self, measure_id: str) -> pd.DataFrame:
         """One measure's SPC points, oldest first."""
@@ -303,6 +306,7 @@ def write_month(month: MonthAnalysis, folder: Path) -> None:
         "council_plan_report_dates": month.council_plan_report_dates,
         "chance": month.chance,
         "clinic": month.clinic,
+        "published": month.published,
     }
     (folder / "month.yml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
@@ -357,5 +361,6 @@ def read_month(pack_dir: Path | str, project_dir: Path | str | None = None) -> M
         council_plan_report_dates=meta.get("council_plan_report_dates"),
         chance=meta.get("chance"),
         clinic=meta.get("clinic"),
+        published=meta.get("published"),
         **frames,
     )

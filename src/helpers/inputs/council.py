@@ -18,6 +18,8 @@ import yaml
 
 from helpers import paths
 from helpers.files import load_yaml
+from helpers.inputs.clinic_settings import ClinicSettings, read_clinic_settings
+from helpers.inputs.email_settings import EmailSettings, EmailSettingsError, read_email_settings
 
 COUNCIL_FILE = "council.yml"
 AUTHORITIES_FILE = "authorities.csv"
@@ -31,6 +33,8 @@ KEYS = (
     "commission",
     "statistical_neighbours",
     "demo",
+    "email",
+    "clinic",
 )
 REQUIRED = ("name", "la_code", "ons_code", "region", "commission")
 
@@ -72,6 +76,10 @@ class Council:
     neighbour_names: tuple[str, ...]
     demo: bool = False
     path: Path | None = None
+    #: The Chair's email (the `email:` block), if the council has set it up.
+    email: EmailSettings | None = None
+    #: Who members ask for a deep dive and how long they have (the `clinic:` block).
+    clinic: ClinicSettings | None = None
 
     @property
     def possessive(self) -> str:
@@ -225,6 +233,11 @@ def load_council(path: Path | None = None, authorities_path: Path | None = None)
     demo = raw.get("demo", False)
     if not isinstance(demo, bool):
         raise _fail(path, "demo", f"'{demo}' is not true or false", "Write true or false.")
+    try:
+        email = read_email_settings(raw.get("email"), path)
+        clinic = read_clinic_settings(raw.get("clinic"), path)
+    except EmailSettingsError as exc:
+        raise CouncilError(str(exc)) from None
     return Council(
         name=str(raw["name"]).strip(),
         la_code=code,
@@ -237,6 +250,8 @@ def load_council(path: Path | None = None, authorities_path: Path | None = None)
         neighbour_names=tuple(authorities[n].name for n in neighbours),
         demo=demo,
         path=path,
+        email=email,
+        clinic=clinic,
     )
 
 

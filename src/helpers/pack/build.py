@@ -435,6 +435,7 @@ def build_pack(
         on_progress("statistics", "SPC and statsmodels checks for every measure")
         with Store(store_path) as store:
             month = analyse_month(store, catalogue, period, root=root, as_of=as_of)
+            month.published = book.published_date(config).isoformat()  # requests run from it
             input_hashes = manifest.input_hashes(root, store, as_of)
             loaded_up_to = store.last_loaded_at(as_of)
         used = {

@@ -15,6 +15,7 @@ from helpers.analysis.month import MonthAnalysis
 from helpers.charts.icons import icon_text
 from helpers.formatting import format_value
 from helpers.report.markdown import escape, html_text, slug, table
+from helpers.report.requests import request_sentence
 
 #: A movement "looks large" when it is at least this many typical month-to-month movements.
 LOOKS_LARGE = 1.0
@@ -80,6 +81,7 @@ def intro(month: MonthAnalysis) -> str:
             f"the members' pack as a [PDF](vision-tracker-{month.period}.pdf)."
         )
         + "\n"
+        + ("\n" + request_sentence(month)).rstrip(" ")  # who to ask for a deep dive, by when
     )
 
 

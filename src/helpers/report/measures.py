@@ -28,6 +28,7 @@ from helpers.report.markdown import (
     slug,
     table,
 )
+from helpers.report.requests import ask_link
 
 #: Months of numbers shown under each chart; the full series is in the downloadable data.
 TABLE_MONTHS = 13
@@ -166,12 +167,14 @@ def measure_section(
     label_suffix: str = "",
     in_pdf: bool = True,
     evidence_in_pdf: bool = False,
+    request_link: bool = True,
 ) -> str:
     """One measure: heading, reading, chart with alt text, then the detail.
 
     The PDF shows the heading, reading, chart and key facts (`in_pdf`), plus the evidence when
     `evidence_in_pdf` (deep dives); the HTML shows everything, with the month-by-month numbers.
-    A measure not `in_pdf` appears only in the HTML book.
+    A measure not `in_pdf` appears only in the HTML book. With `request_link` (not in the deep
+    dive itself) the HTML offers a ready-made email asking for a deep dive on the measure.
     """
     points = month.measure_points(measure.id)
     v = month.verdict(measure.id)
@@ -179,6 +182,8 @@ def measure_section(
     reading = f"**{escape(v['sentence'])}**" + (
         f" {escape(v['assurance_text'])}" if v["assurance_text"] else ""
     )
+    if request_link:
+        reading += "\n" + ask_link(month, measure)
     about = f"*{escape(measure.title)}.* {escape(measure.description)}\n"
     note = judged_note(measure, v)
     if note:
@@ -335,7 +340,12 @@ def deep_dive(month: MonthAnalysis, measure_ids: list[str], label: str = "deep-d
         measure = month.catalogue[measure_id]
         parts.append(
             measure_section(
-                month, measure, months=None, label_suffix=f"-{label}", evidence_in_pdf=True
+                month,
+                measure,
+                months=None,
+                label_suffix=f"-{label}",
+                evidence_in_pdf=True,
+                request_link=False,
             )
         )
         parts.append(benchmark_table(month, measure, label))

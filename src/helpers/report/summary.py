@@ -15,6 +15,7 @@ import textwrap
 import pandas as pd
 
 from helpers.analysis.month import MonthAnalysis
+from helpers.report.requests import request_html, request_text
 
 SPECIAL_CAUSE = "Beyond normal variation"
 ASSURANCE_FAILURE = "Will miss its target"
@@ -76,8 +77,8 @@ def _headline(month: MonthAnalysis, rows: pd.DataFrame) -> str:
     )
 
 
-def summary_text(month: MonthAnalysis, width: int = 78) -> str:
-    """The summary as plain text, wrapped for an email."""
+def summary_text(month: MonthAnalysis, width: int = 78, link: str | None = None) -> str:
+    """The summary as plain text, wrapped for an email (with a link to the published pack)."""
     rows = signal_rows(month.verdicts)
     out = [f"Vision Tracker: the Chair's summary for {_month_name(month.period)}", ""]
     out += textwrap.wrap(_headline(month, rows), width) + [""]
@@ -100,13 +101,17 @@ def summary_text(month: MonthAnalysis, width: int = 78) -> str:
         "each one.",
         width,
     )
+    if link:
+        out += ["", f"The full pack: {link}"]
+    if request_text(month):
+        out += [""] + textwrap.wrap(request_text(month), width)
     return "\n".join(out) + "\n"
 
 
 _CELL = "padding:4px 8px;border-bottom:1px solid #cccccc;vertical-align:top;text-align:left"
 
 
-def summary_html(month: MonthAnalysis) -> str:
+def summary_html(month: MonthAnalysis, link: str | None = None) -> str:
     """The summary as one self-contained HTML page: inline styles, no scripts, no images."""
     rows = signal_rows(month.verdicts)
     e = html.escape
@@ -148,5 +153,11 @@ def summary_html(month: MonthAnalysis) -> str:
         "rules say the latest figure is unlikely to be chance. (tracker): one of the "
         "commission's tracker measures. The full pack explains each one.</p>"
     )
+    if link:
+        parts.append(
+            f'<p style="margin:16px 0 0 0"><a href="{e(link, quote=True)}" '
+            f'style="color:#1d70b8">The full pack for {e(_month_name(month.period))}</a></p>'
+        )
+    parts.append(request_html(month))
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"

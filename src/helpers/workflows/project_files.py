@@ -56,6 +56,20 @@ region: {scalar(authority.region)}
 statistical_neighbours: {DFE_MODEL}
 # false: the extracts are the council's own figures (true only for the bundled demo data).
 demo: false
+# Deep-dive requests (the pack names who to ask and by when) and the Chair's email
+# (`tracker signals --send`): uncomment and fill in; README: Publishing and email.
+# clinic:
+#   officer: the scrutiny officer's name
+#   email: scrutiny@<council domain>
+#   days: 7
+# email:
+#   from: performance@<council domain>
+#   to: [chair@<council domain>]
+#   smtp_host: smtp.office365.com
+#   smtp_port: 587
+#   security: starttls
+#   username: performance@<council domain>
+#   auth: oauth2          # none, password (TRACKER_SMTP_PASSWORD) or oauth2; never a password here
 """
 
 
