@@ -219,9 +219,9 @@ def trend_slope(
             return Trend(slope, NAN, NAN, NAN, False, n, lags, first, last, text, None, phi, True)
         rng = np.random.default_rng(SEED)
         observed = float(hac_t(y[None, :], x, lags)[0])
-        # One standard error higher: the coefficient is uncertain, and too low a value is what
-        # makes a trend test claim too much.
-        cautious = min(PHI_MAX, phi + math.sqrt((1 - phi**2) / n))
+        # One and a half standard errors higher: the coefficient is uncertain, and too low a
+        # value is what makes a trend test claim too much.
+        cautious = min(PHI_MAX, phi + 1.5 * math.sqrt((1 - phi**2) / n))
         simulated = np.abs(hac_t(no_trend_ar1(cautious, x, rng), x, lags))
         pv = float((1 + np.sum(simulated >= abs(observed))) / (len(simulated) + 1))
         critical = float(np.quantile(simulated, 1 - alpha))
