@@ -14,7 +14,7 @@ import pytest
 from conftest import DEMO_PERIOD, ROOT, make_project
 
 from helpers.inputs.catalogue import CatalogueError, load_catalogue
-from helpers.inputs.council import CouncilError, load_council, read_authorities
+from helpers.inputs.council import CouncilError, load_council, possessive, read_authorities
 
 GOOD = """\
 name: Leeds
@@ -61,6 +61,25 @@ def test_another_council_and_its_own_neighbours(tmp_path: Path) -> None:
     assert own.neighbour_model == "own"
     assert own.neighbours == ("373", "380", "384")
     assert own.neighbour_names == ("Sheffield", "Bradford", "Wakefield")
+
+
+def test_a_name_ending_in_s_takes_a_bare_apostrophe_wherever_the_pack_writes_it(
+    tmp_path: Path,
+) -> None:
+    """Leeds' neighbours, never Leeds's: the data notes and benchmark captions use one rule."""
+    from helpers.report.notes import sources
+
+    leeds = load_council(write(tmp_path, GOOD))
+    assert leeds.possessive == "Leeds'"
+    assert possessive("Rotherham") == "Rotherham's"
+
+    class Month:
+        council = leeds
+
+    text = sources(Month(), demo=True)  # type: ignore[arg-type]
+    assert "Leeds' statistical neighbours" in text
+    assert "calibrated to Leeds' published annual figures" in text
+    assert "Leeds's" not in text
 
 
 @pytest.mark.parametrize(

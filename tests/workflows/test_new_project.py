@@ -306,7 +306,7 @@ def test_a_council_the_published_figures_miss_is_told_which_file_to_fill(tmp_pat
     pop = (made.folder / "data" / "population.csv").read_text(encoding="utf-8")
     assert pop == "mid_year,population_0_17,used_for_year_ending_march,source\n"
     assert len(made.notes) == 1
-    assert "data/population.csv: no population figures for Leeds's children" in made.notes[0]
+    assert "data/population.csv: no population figures for Leeds' children" in made.notes[0]
     assert "population_0_17" in made.notes[0]
 
 

@@ -49,6 +49,11 @@ class CouncilError(ValueError):
     exit_code = 2
 
 
+def possessive(name: str) -> str:
+    """'Rotherham's' but 'Leeds'': the pack writes a council's name the way a clerk would."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 @dataclass(frozen=True)
 class Authority:
     """One English local authority as the DfE publishes it."""
@@ -84,7 +89,7 @@ class Council:
     @property
     def possessive(self) -> str:
         """'Rotherham's', 'Wigan's'; a name ending in s takes a bare apostrophe."""
-        return f"{self.name}'" if self.name.endswith("s") else f"{self.name}'s"
+        return possessive(self.name)
 
     @property
     def neighbour_model_words(self) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import paths
+from helpers.inputs.council import possessive
 
 FILE_NAME = "population.csv"
 ALL_FILE = "authority_population.csv"
@@ -97,7 +98,7 @@ def council_csv(estimates: list[Estimate], name: str, ons_code: str) -> str:
 
 def missing_message(path: Path, name: str | None = None) -> str:
     """What to do when the council's population is not known: which file, which columns."""
-    whose = f"{name}'s" if name else "the council's"
+    whose = possessive(name) if name else "the council's"
     return (
         f"{path}: no population figures for {whose} children. Rates per 10,000 children "
         "computed from Annex A need them: write one row per mid-year with the columns "

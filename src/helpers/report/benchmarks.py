@@ -15,6 +15,7 @@ from helpers.analysis.benchmarks import SYMBOL_WORDS
 from helpers.analysis.month import MonthAnalysis
 from helpers.formatting import format_value
 from helpers.inputs.catalogue import Measure
+from helpers.inputs.council import possessive
 from helpers.numbers import unit_value
 from helpers.report.markdown import escape, table
 
@@ -68,6 +69,7 @@ def rank_sentence(month: MonthAnalysis, measure: Measure) -> str:
     if rows.empty:
         return ""
     name, _ = _names(month)
+    whose = possessive(name)
     row = rows.iloc[-1]
     year = f"the year to 31 March {int(row['year'])}"
     if _missing(row["national_ranked"]):
@@ -76,7 +78,7 @@ def rank_sentence(month: MonthAnalysis, measure: Measure) -> str:
         )
     if _missing(row["council"]):
         text = (
-            f"{name}'s figure for {year} was {_not_published(row['council_note'])}, so it has no "
+            f"{whose} figure for {year} was {_not_published(row['council_note'])}, so it has no "
             "rank or quartile band." + _unranked(row["national_unranked"])
         )
         return escape(text)
@@ -85,7 +87,7 @@ def rank_sentence(month: MonthAnalysis, measure: Measure) -> str:
     peer_words = f"{name} and its {peers} statistical neighbours with a figure"
     if measure.improvement_direction == "neutral":
         text = (
-            f"In {year} {name}'s figure ({value}) was the {ordinal(row['national_rank'])} highest "
+            f"In {year} {whose} figure ({value}) was the {ordinal(row['national_rank'])} highest "
             f"of {ranked} English authorities with a published figure, in the "
             f"{QUARTER_WORDS[int(row['value_quarter'])]} quarter. Neither higher nor lower is "
             f"better for this measure, so no position is called best. Among {peer_words} it was "
@@ -94,7 +96,7 @@ def rank_sentence(month: MonthAnalysis, measure: Measure) -> str:
     else:
         better = "higher" if measure.improvement_direction == "increase" else "lower"
         text = (
-            f"In {year} {name}'s figure ({value}) ranked {ordinal(row['national_rank'])} of "
+            f"In {year} {whose} figure ({value}) ranked {ordinal(row['national_rank'])} of "
             f"{ranked} English authorities with a published figure (1st is the best; {better} is "
             f"better), in quartile band {row['quartile_band']} (A is the best quarter of "
             f"authorities, D the worst). Among {peer_words} it ranked "
@@ -118,6 +120,7 @@ def benchmark_table(month: MonthAnalysis, measure: Measure, label: str = "deep-d
         return "No published national comparison exists for this measure.\n"
     rows = rows.tail(TABLE_YEARS)
     name, region = _names(month)
+    whose = possessive(name)
     neutral = measure.improvement_direction == "neutral"
 
     def fmt(x: object) -> str:
@@ -151,8 +154,8 @@ def benchmark_table(month: MonthAnalysis, measure: Measure, label: str = "deep-d
     )
     caption = (
         f"{measure.short_title}: published annual figures. Similar areas is the average of "
-        f"{name}'s statistical neighbours, with the lowest and highest of them; Rank is "
-        f"{name}'s place among the Ranked English authorities with a figure ({order}). "
+        f"{whose} statistical neighbours, with the lowest and highest of them; Rank is "
+        f"{whose} place among the Ranked English authorities with a figure ({order}). "
         f"Suppressed figures are left out. {SOURCE_NOTE}"
     )
     return table(frame, caption, f"{measure.id}-{label}-benchmarks", align)

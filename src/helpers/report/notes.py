@@ -14,6 +14,7 @@ import pandas as pd
 from helpers.analysis.month import MonthAnalysis, month_loads
 from helpers.charts.icons import icon_text
 from helpers.formatting import format_value
+from helpers.inputs.council import possessive
 from helpers.report.glance import month_name
 from helpers.report.markdown import escape, html_only, pdf_only, table
 
@@ -284,7 +285,7 @@ SOURCES = """\
   year ending 31 March. Source: Department for Education, licensed under the Open Government
   Licence v3.0. Population: Office for National Statistics mid-year estimates (Open Government
   Licence v3.0).
-- **Similar areas** are {council}'s statistical neighbours in {model}: {neighbours}.
+- **Similar areas** are {council_s} statistical neighbours in {model}: {neighbours}.
 - **Rank and quartile band** follow the Department for Education's LA Interactive Tool: the rank is
   among the English authorities with a published figure that year (1st is the best; tied figures
   share the better rank), the band says which quarter of those authorities the figure is in (A the
@@ -293,7 +294,7 @@ SOURCES = """\
 """
 DEMO_NOTE = (
     "The figures bundled with Vision Tracker are synthetic demonstration data calibrated to "
-    "{council}'s published annual figures; they are not real council data."
+    "{council_s} published annual figures; they are not real council data."
 )
 
 
@@ -304,9 +305,9 @@ def sources(month: MonthAnalysis | None = None, demo: bool | None = None) -> str
         demo = bool(council and council.demo)
     name = escape(council.name) if council else "the council"
     return SOURCES.format(
-        demo=DEMO_NOTE.format(council=name) if demo else "",
+        demo=DEMO_NOTE.format(council_s=possessive(name)) if demo else "",
         region=escape(council.region) if council else "the region",
-        council=name,
+        council_s=possessive(name),
         model=escape(council.neighbour_model_words) if council else "the DfE's model",
         neighbours=escape(", ".join(council.neighbour_names)) if council else "not set",
     )
