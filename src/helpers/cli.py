@@ -964,14 +964,16 @@ def init(
     for note in made.notes:
         typer.echo(f"note    {note}")
     typer.echo(
-        f"The catalogue's {made.targets_cleared} targets were left empty and the starting "
-        f"tracker set ({made.tracker_measures} measures) is dated today. Next:"
+        f"The catalogue's {made.targets_cleared} targets and {made.plan_refs_cleared} Council "
+        f"Plan references were left empty and the starting tracker set "
+        f"({made.tracker_measures} measures) is dated today. Next:"
     )
     steps = []
     if not made.commission_set:
         steps.append("data/council.yml: write the scrutiny commission's name (commission)")
     steps += [
-        "data/measures.yml: the council's own targets",
+        "data/measures.yml: the council's own targets, and council_plan_ref for the measures "
+        "its Council Plan report carries",
         "data/tracker_sets.yml: the measures the commission follows, and who agreed them",
         "data/extracts/<YYYY-MM>/: the month's extracts (data/extracts/README.md), or "
         "`tracker annex-a WORKBOOK`",

@@ -31,7 +31,13 @@ from helpers.inputs.placeholders import MARK, unset_warnings
 from helpers.inputs.validation import check_paths
 from helpers.report.markdown import escape
 from helpers.workflows import new_project
-from helpers.workflows.new_project import TARGET_NOTE, InitError, clear_targets, init_project
+from helpers.workflows.new_project import (
+    TARGET_NOTE,
+    InitError,
+    clear_plan_refs,
+    clear_targets,
+    init_project,
+)
 
 LEEDS = "383"
 PERIOD = "2026-09"
@@ -175,9 +181,13 @@ def test_the_catalogue_keeps_everything_but_the_targets(leeds) -> None:
             assert new["target_note"] == TARGET_NOTE
         else:
             assert new.get("target_note") == old.get("target_note")
-        rest = {k: v for k, v in old.items() if k not in ("target", "target_note")}
+        assert "council_plan_ref" not in new, new["id"]  # the demo plan's numbering
+        rest = {
+            k: v for k, v in old.items() if k not in ("target", "target_note", "council_plan_ref")
+        }
         assert {k: v for k, v in new.items() if k != "target_note"} == rest, old["id"]
     assert had_targets >= 15
+    assert sum("council_plan_ref" in m for m in before) >= 10
     assert sum("rolling_months" in m for m in after) >= 1  # kept, with annex_a and the rest
     catalogue = load_catalogue(folder / "data" / "measures.yml")
     assert all(m.target is None for m in catalogue.measures.values())
@@ -246,6 +256,8 @@ def test_the_pack_names_leeds_its_region_and_neighbours(leeds) -> None:
     plan = notebook_text(pack / "notebooks" / "council-plan.ipynb")  # September: a quarter end
     assert "No published Council Plan figures for the quarter ending September 2026" in plan
     assert not (pack / "data" / "council_plan_check.csv").exists()
+    assert "CP 1." not in plan  # no row of the demo council's plan
+    assert "No measure in the catalogue carries a Council Plan reference yet" in plan
 
 
 def test_no_file_names_the_demo_council(leeds) -> None:
@@ -413,3 +425,23 @@ def test_targets_in_flow_style_are_refused_not_mangled() -> None:
             {"id": "b", "target_note": TARGET_NOTE, "decimals": 0},
         ]
     }
+
+
+def test_council_plan_references_go_and_nothing_else_moves() -> None:
+    block = (
+        "# the catalogue\nmeasures:\n  - id: a\n    council_plan_ref: CP 1.1  # plan 2025\n"
+        "    decimals: 1\n  - id: b\n    council_plan_ref: >-\n      CP\n      2.3\n"
+        "    decimals: 0\n  - id: c\n    decimals: 2\n"
+    )
+    cleared, count = clear_plan_refs(block)
+    assert count == 2
+    assert cleared.startswith("# the catalogue\n")
+    assert load_yaml(cleared) == {
+        "measures": [
+            {"id": "a", "decimals": 1},
+            {"id": "b", "decimals": 0},
+            {"id": "c", "decimals": 2},
+        ]
+    }
+    with pytest.raises(InitError, match="Council Plan references could not be removed"):
+        clear_plan_refs("measures:\n  - {id: a, council_plan_ref: CP 1.1}\n")

@@ -159,7 +159,11 @@ def council_plan(month: MonthAnalysis) -> str:
     """Measures reported in the quarterly Council Plan report, by its reference."""
     v = month.verdicts[month.verdicts["council_plan_ref"].notna()].copy()
     if v.empty:
-        return "No measure in the catalogue carries a Council Plan reference.\n"
+        return (
+            "No measure in the catalogue carries a Council Plan reference yet. The performance "
+            "team adds one (`council_plan_ref` in `data/measures.yml`, as the Council Plan report "
+            "numbers the measure) for each measure the quarterly report carries.\n"
+        )
     period = pd.Period(month.period, "M")
     quarter_end = pd.Period(year=period.year, month=((period.month - 1) // 3) * 3 + 3, freq="M")
     if quarter_end != period:

@@ -82,6 +82,7 @@ class NewProject:
     population_years: tuple[int, ...]
     tracker_measures: int
     targets_cleared: int
+    plan_refs_cleared: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -198,6 +199,35 @@ def clear_targets(text: str) -> tuple[str, int]:
     return new_text, cleared
 
 
+def clear_plan_refs(text: str) -> tuple[str, int]:
+    """measures.yml's text with every council_plan_ref removed.
+
+    The references number the demo council's own Council Plan report ('CP 1.1'); another
+    council's plan numbers its measures its own way, and a reference left behind would print a
+    Council Plan page for a report that council never published. Edited line by line, as
+    clear_targets does, and read back to prove nothing else changed.
+    """
+    data = load_yaml(text)
+    root = compose_yaml(text)
+    measures_node = next(v for k, v in root.value if k.value == "measures")
+    lines = text.splitlines(keepends=True)
+    remove: set[int] = set()
+    for item in measures_node.value:
+        keys = {k.value: (k, v) for k, v in item.value}
+        if "council_plan_ref" in keys:
+            first, last = _line_span(*keys["council_plan_ref"])
+            remove.update(range(first, last + 1))
+    new_text = "".join(line for i, line in enumerate(lines) if i not in remove)
+    expected = [{k: v for k, v in m.items() if k != "council_plan_ref"} for m in data["measures"]]
+    if load_yaml(new_text) != {**data, "measures": expected}:
+        raise InitError(
+            "data/measures.yml: its Council Plan references could not be removed line by line "
+            "(an entry written in flow style or over several lines?). Write each measure's "
+            "council_plan_ref on a line of its own and run again. Nothing was written."
+        )
+    return new_text, sum(1 for m in data["measures"] if "council_plan_ref" in m)
+
+
 # ---------------------------------------------------------------- where the project goes
 
 
@@ -265,6 +295,7 @@ def _write(root: Path, name: str, text: str) -> None:
 @dataclass(frozen=True)
 class _Written:
     targets_cleared: int
+    plan_refs_cleared: int
     tracker_measures: int
     population_years: tuple[int, ...]
     notes: list[str]
@@ -294,6 +325,7 @@ def _populate(
             )
         shutil.copy2(source_data / name, data / name)
     measures_text, cleared = clear_targets(paths.catalogue_path(source).read_text(encoding="utf-8"))
+    measures_text, refs_cleared = clear_plan_refs(measures_text)
     _write(data, "measures.yml", measures_text)
     authorities = read_authorities(data / AUTHORITIES_FILE)
     names = [authorities[c].name for c in authority.neighbours]
@@ -320,7 +352,9 @@ def _populate(
         notes.append(population.missing_message(where, authority.name))
     _write(root, "README.md", project_files.readme_md(authority, today))
     _write(root, ".gitignore", project_files.GITIGNORE)
-    return _Written(cleared, len(measures), tuple(e.mid_year for e in estimates), notes)
+    return _Written(
+        cleared, refs_cleared, len(measures), tuple(e.mid_year for e in estimates), notes
+    )
 
 
 def _read_back(root: Path) -> None:
@@ -401,6 +435,7 @@ def init_project(
         population_years=written.population_years,
         tracker_measures=written.tracker_measures,
         targets_cleared=written.targets_cleared,
+        plan_refs_cleared=written.plan_refs_cleared,
         notes=written.notes,
     )
 

@@ -145,7 +145,8 @@ Before the first pack goes to members:
 1. `data/council.yml`: the scrutiny commission's name (`commission`); check the statistical
    neighbours.
 2. `data/measures.yml`: the council's own targets (`target`, and `target_note` saying who set
-   it); every target was left empty.
+   it), and `council_plan_ref` for each measure the council's quarterly Council Plan report
+   carries, as that report numbers it; every target and reference was left empty.
 3. `data/tracker_sets.yml`: the measures the commission follows, and who agreed them.
 4. `data/extracts/`: the monthly scorecard extracts (see `data/extracts/README.md`), or the
    figures from Ofsted's Annex A lists with `tracker annex-a WORKBOOK`.
@@ -213,8 +214,10 @@ kept, never a child's details. Rates per 10,000 children use `data/population.cs
 def council_plan_md(source_text: str) -> str:
     """The Council Plan file's description, without the demo's section about its own rows."""
     note = textwrap.fill(
-        "`tracker init` left the file with its header only: add a row for each measure the "
-        "Council Plan report publishes when the quarter's report comes out.",
+        "`tracker init` left the file with its header only, and no measure in "
+        "`data/measures.yml` with a `council_plan_ref`: give each measure the Council Plan report "
+        "publishes its reference there, then add a row here for each of them when the quarter's "
+        "report comes out.",
         99,
     )
     # The demo's section about its own rows goes; so does this note in a project init made.
