@@ -43,8 +43,10 @@ build: setup
 lab: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
+# Two test workers (pytest-xdist) by default; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks data/scripts
