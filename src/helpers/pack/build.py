@@ -430,7 +430,8 @@ def build_pack(
         for warning in unset:
             log.warning("%s", warning)
         # The chapters' kernels boot while the statistics are worked out (see ChapterKernels).
-        kernels.start_early(max(1, workers))
+        # As many as will be used: none for a book of pages only (no chapter to execute).
+        kernels.start_early(min(max(1, workers), sum(c.executes for c in plan)))
         t0 = time.perf_counter()
         on_progress("statistics", "SPC and statsmodels checks for every measure")
         with Store(store_path) as store:
@@ -448,21 +449,21 @@ def build_pack(
         write_key(stage / "data", parts)  # so a chapter opened by hand can tell it is current
         stages["statistics"] = round(time.perf_counter() - t0, 3)
 
-        measure_ids = list(catalogue.ids)
-        if found is None:
-            t0 = time.perf_counter()
-            on_progress("charts", "every measure's chart, two at a time")
-            drawn = figures.draw_charts(stage, root, measure_ids, workers)
-            log.info("Drew %d charts", drawn)
-            stages["charts"] = round(time.perf_counter() - t0, 3)
-        else:  # drawn beside the HTML render (see _render); the chapters ask for theirs
-            figures.ask_for_charts(stage)
-
+        # The chapters ask for their charts; the build draws those (helpers.pack.figures).
+        figures.ask_for_charts(stage)
         t0 = time.perf_counter()
         parameters = {"period": period, "pack_dir": str(stage), "project_dir": str(root)}
         _run_notebooks(plan, stage, parameters, output, workers, on_progress, kernels)
         kernels.close()
         stages["notebooks"] = round(time.perf_counter() - t0, 3)
+        measure_ids = figures.requested_measures(stage)
+        if found is None:  # else drawn beside the HTML render (see _render)
+            t0 = time.perf_counter()
+            on_progress("charts", "the chapters' charts, two at a time")
+            drawn = figures.draw_charts(stage, root, measure_ids, workers)
+            placed = figures.place_charts(stage, root)
+            log.info("Drew %d charts, placed %d", drawn, placed)
+            stages["charts"] = round(time.perf_counter() - t0, 3)
 
         quarto_version = found.version if found else None
         clinic_pdf = None

@@ -1,13 +1,14 @@
 """Every chart of the month, drawn once by the build rather than in the chapters.
 
 A chart depends only on the month's statistics, so there is no reason for each chapter's kernel
-to import matplotlib and draw its charts one after another. The build draws them here in worker
-processes into the build folder's charts/. Without Quarto they are drawn before the chapters
-run and each chapter copies its own (helpers.report.measures.chart_file). With Quarto they are
-drawn beside the HTML render, which needs no chart until the book is read: the chapters leave
-a request for each chart (charts/requests/), and place_charts puts every chart where it was
-asked for before the PDF, which does need them, is rendered. The chapters' Markdown is the same
-either way.
+to import matplotlib and draw its charts one after another. The chapters leave a request for
+each chart they show (charts/requests/); the build then draws those measures' charts here in
+worker processes into the build folder's charts/, and place_charts puts every chart where it
+was asked for. With Quarto that happens beside the HTML render, which needs no chart until the
+book is read, and before the PDF, which does; without Quarto, once the chapters have run. Only
+the charts some chapter shows are drawn. A chapter run outside a build (opened by hand, or a
+preview) copies a chart drawn before or draws its own (helpers.report.measures.chart_file); its
+Markdown is the same either way.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def draw_charts(
     must not slow).
     """
     (pack_dir / CHARTS).mkdir(parents=True, exist_ok=True)
+    if not measure_ids:
+        return 0
     workers = max(1, min(workers, len(measure_ids)))
     batches = [measure_ids[i::workers] for i in range(workers)]
     if workers == 1 and not background:
@@ -74,6 +77,15 @@ def draw_charts(
 def ask_for_charts(pack_dir: Path) -> None:
     """Tell the chapters to ask for their charts rather than draw them (see the docstring)."""
     (pack_dir / CHART_REQUESTS).mkdir(parents=True, exist_ok=True)
+
+
+def requested_measures(pack_dir: Path) -> list[str]:
+    """The measures whose charts the chapters asked for, in catalogue order of first request."""
+    folder = pack_dir / CHART_REQUESTS
+    wanted: dict[str, None] = {}
+    for request in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        wanted[json.loads(request.read_text(encoding="utf-8"))["measure_id"]] = None
+    return list(wanted)
 
 
 def place_charts(pack_dir: Path, project_dir: Path) -> int:
