@@ -152,6 +152,18 @@ def _line_span(key_node, value_node) -> tuple[int, int]:
     return key_node.start_mark.line, last
 
 
+def _measure_entries(text: str) -> tuple[dict, list[str], list[dict]]:
+    """measures.yml read three ways: its data, its lines, and each entry's key and value nodes.
+
+    A flow-style entry (`- {id: a, ...}`) has no lines of its own for a key; the callers check
+    what they wrote back against the data and refuse rather than mangle it.
+    """
+    root = compose_yaml(text)
+    measures_node = next(v for k, v in root.value if k.value == "measures")
+    entries = [{k.value: (k, v) for k, v in item.value} for item in measures_node.value]
+    return load_yaml(text), text.splitlines(keepends=True), entries
+
+
 def clear_targets(text: str) -> tuple[str, int]:
     """measures.yml's text with every target removed and target_note saying none is set.
 
@@ -159,15 +171,11 @@ def clear_targets(text: str) -> tuple[str, int]:
     field (rolling_months, spc_method, annex_a, ...) stay exactly as written. The result is read
     back and must equal the original with only those changes.
     """
-    data = load_yaml(text)
-    root = compose_yaml(text)
-    measures_node = next(v for k, v in root.value if k.value == "measures")
-    lines = text.splitlines(keepends=True)
+    data, lines, entries = _measure_entries(text)
     remove: set[int] = set()
     replace: dict[int, str] = {}
     cleared = 0
-    for item in measures_node.value:
-        keys = {k.value: (k, v) for k, v in item.value}
+    for keys in entries:
         if "target" not in keys:
             continue
         cleared += 1
@@ -207,13 +215,9 @@ def clear_plan_refs(text: str) -> tuple[str, int]:
     Council Plan page for a report that council never published. Edited line by line, as
     clear_targets does, and read back to prove nothing else changed.
     """
-    data = load_yaml(text)
-    root = compose_yaml(text)
-    measures_node = next(v for k, v in root.value if k.value == "measures")
-    lines = text.splitlines(keepends=True)
+    data, lines, entries = _measure_entries(text)
     remove: set[int] = set()
-    for item in measures_node.value:
-        keys = {k.value: (k, v) for k, v in item.value}
+    for keys in entries:
         if "council_plan_ref" in keys:
             first, last = _line_span(*keys["council_plan_ref"])
             remove.update(range(first, last + 1))
