@@ -74,8 +74,10 @@ def test_parallel_chapters_each_run_in_their_folder_and_leave_ours_alone(tmp_pat
 
 
 def _printed(path: Path) -> list[str]:
+    """What the last cell printed (a print may arrive as more than one stream message)."""
     out = nbformat.read(path, as_version=4)
-    return out.cells[-1].outputs[0]["text"].split()
+    streams = [o for o in out.cells[-1].outputs if o.get("name") == "stdout"]
+    return "".join(o["text"] for o in streams).split()
 
 
 def test_a_reused_kernel_gives_each_chapter_a_clean_start(tmp_path: Path) -> None:
