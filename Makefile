@@ -46,7 +46,7 @@ lab: setup
 # Two test workers (pytest-xdist) by default; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks data/scripts

@@ -103,13 +103,3 @@ def opened_by_hand(tmp_path_factory: pytest.TempPathFactory, demo_store: Path) -
             runs[when] = dict(zip([p.name for p in sources], [first, *rest], strict=True))
             runs[f"{when} charts"] = sorted(p.name for p in (root / "notebooks/figures").iterdir())
     return runs
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `make test`'s workers (pytest-xdist, --dist loadgroup), the tests that use
-    opened_by_hand (every notebook run as Jupyter runs it, about 45 s) share one worker, so it
-    is made once rather than once per worker. Other tests go to whichever worker is free.
-    """
-    for item in items:
-        if "opened_by_hand" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("opened-by-hand"))
