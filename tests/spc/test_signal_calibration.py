@@ -9,11 +9,10 @@ a test below checks point for point.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from helpers.analysis.chance import decided_latest
 from helpers.analysis.signals import judge_points
@@ -22,7 +21,6 @@ from helpers.spc import ptd_spc
 from helpers.spc.correlated import fit_and_judge, lag_one
 from helpers.spc.families import FAMILIES, rolling_window, series
 
-ROOT = Path(__file__).resolve().parents[2]
 SERIES = 4_000
 SEED = 20_261_206
 FOUND_ALWAYS = ("independent", "binomial", "rolling3", "rolling6", "rolling12")

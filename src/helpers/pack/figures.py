@@ -80,7 +80,8 @@ def ask_for_charts(pack_dir: Path) -> None:
 
 
 def requested_measures(pack_dir: Path) -> list[str]:
-    """The measures whose charts the chapters asked for, in catalogue order of first request."""
+    """The measures whose charts the chapters asked for, each once (a chart asked for by two
+    chapters is drawn once and placed twice)."""
     folder = pack_dir / CHART_REQUESTS
     wanted: dict[str, None] = {}
     for request in sorted(folder.glob("*.json")) if folder.is_dir() else []:

@@ -159,10 +159,11 @@ def council_plan(month: MonthAnalysis) -> str:
     """Measures reported in the quarterly Council Plan report, by its reference."""
     v = month.verdicts[month.verdicts["council_plan_ref"].notna()].copy()
     if v.empty:
-        return (
-            "No measure in the catalogue carries a Council Plan reference yet. The performance "
-            "team adds one (`council_plan_ref` in `data/measures.yml`, as the Council Plan report "
-            "numbers the measure) for each measure the quarterly report carries.\n"
+        # Members read that there is nothing to cross-check; analysts (HTML) read how to add one.
+        return "No measure in the catalogue carries a Council Plan reference yet.\n" + html_only(
+            "For analysts: give each measure the quarterly Council Plan report carries its "
+            "reference there (`council_plan_ref` in `data/measures.yml`, as the report numbers "
+            "the measure)."
         )
     period = pd.Period(month.period, "M")
     quarter_end = pd.Period(year=period.year, month=((period.month - 1) // 3) * 3 + 3, freq="M")

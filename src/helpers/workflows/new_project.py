@@ -82,7 +82,7 @@ class NewProject:
     population_years: tuple[int, ...]
     tracker_measures: int
     targets_cleared: int
-    plan_refs_cleared: int = 0
+    plan_refs_cleared: int
     notes: list[str] = field(default_factory=list)
 
 
